@@ -1,0 +1,156 @@
+"""Command line: ``gradient-mountain [gui options] | presets | descend …``.
+
+With no sub-command it opens the window. Every bad input exits with status 2 and one line
+``error: …`` on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+
+from app.core.expression import ExpressionError, compile_expression
+from app.core.presets import presets
+from app.core.rules import Rule
+from app.core.scene import DEFAULT_PRESET, Scene
+
+COMMANDS = ("presets", "descend", "gui")
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as one ``error:`` line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own errors: one line, status 2
+        raise UsageError(message)
+
+
+def _number(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return v
+
+
+def _scene_options(p: argparse.ArgumentParser) -> None:
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--preset", help=f"a built-in scene (default {DEFAULT_PRESET}); "
+                     "see `gradient-mountain presets`")
+    src.add_argument("--expr", help="your own f(x, y), e.g. 'x^2 + 3y^2' or 'sin(x)*cos(y)'")
+    p.add_argument("--start", nargs="+", type=_number, metavar="X [Y]",
+                   help="the walker's start point")
+    p.add_argument("--lr", type=_number, help="learning rate η (the stride for the stride rule)")
+    p.add_argument("--rule", help=f"step rule: {', '.join(r.value for r in Rule)}")
+    p.add_argument("--steps", type=int, help="maximum number of steps (in the window with "
+                   "--screenshot: how many steps to walk before the picture)")
+
+
+def build_parser() -> _Parser:
+    p = _Parser(prog="gradient-mountain", description="See gradient descent on a function "
+                "you type. With no command, opens the window.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    gui = sub.add_parser("gui", help="open the window (the default)")
+    _scene_options(gui)
+    gui.add_argument("--screenshot", metavar="PATH",
+                     help="open, draw, save a PNG of the window and exit (for docs and tests)")
+    sub.add_parser("presets", help="list the built-in scenes")
+    d = sub.add_parser("descend", help="run the walker and print its path")
+    _scene_options(d)
+    d.add_argument("--gtol", type=_number, help="stop when ‖∇f‖ ≤ this (default 1e-6)")
+    d.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def scene_from_args(a: argparse.Namespace) -> Scene:
+    """The Scene the options describe: a preset (or the default), then the overrides."""
+    if a.expr is not None:
+        func = compile_expression(a.expr)
+        dim = func.dim
+        domain = ((-3.0, 3.0),) * dim
+        scene = Scene(expression=a.expr, domain=domain, start=(1.5, 1.0)[:dim], rule="gradient",
+                      lr=0.05)
+    else:
+        scene = Scene.from_preset(a.preset or DEFAULT_PRESET)
+    changes: dict = {}
+    if a.start is not None:
+        if len(a.start) != scene.dim:
+            raise UsageError(f"--start needs {scene.dim} number(s) for this function")
+        changes["start"] = tuple(a.start)
+    if a.lr is not None:
+        changes["lr"] = a.lr
+    if a.rule is not None:
+        changes["rule"] = Rule.parse(a.rule).value
+    if a.steps is not None:
+        changes["max_steps"] = a.steps
+    if getattr(a, "gtol", None) is not None:
+        changes["gtol"] = a.gtol
+    return scene.replace(**changes) if changes else scene
+
+
+def _cmd_presets() -> int:
+    for p in presets().values():
+        print(f"{p.name:16} {p.title:34} {p.expression}")
+    return 0
+
+
+def _cmd_descend(a: argparse.Namespace) -> int:
+    scene = scene_from_args(a)
+    func = scene.compile()
+    traj = scene.run(func)
+    pts = [[*map(float, s.point), s.f] for s in traj]
+    last = traj[-1]
+    if a.json:
+        final = {"x": float(last.point[0]), "y": float(last.point[1]) if func.dim == 2 else None,
+                 "f": last.f, "grad_norm": last.grad_norm}
+        print(json.dumps({"expression": scene.expression, "rule": scene.rule,
+                          "learning_rate": scene.lr, "start": list(scene.start), "points": pts,
+                          "stop_reason": traj.stop_reason.value, "steps": traj.steps,
+                          "final": final}))
+        return 0
+    print(f"f = {scene.expression}\n{func.gradient_text}\nrule {scene.rule}: "
+          f"{Rule.parse(scene.rule).formula}   η = {scene.lr:g}\n")
+    cols = ("x", "y")[: func.dim]
+    print(f"{'step':>6} " + " ".join(f"{c:>12}" for c in cols) + f" {'f':>14} {'‖∇f‖':>11}")
+    rows = list(traj)
+    shown = rows if len(rows) <= 40 else [*rows[:20], None, *rows[-19:]]
+    for s in shown:
+        if s is None:
+            print(f"{'…':>6}")
+            continue
+        xs = " ".join(f"{v:12.6g}" for v in s.point)
+        print(f"{s.k:6d} {xs} {s.f:14.8g} {s.grad_norm:11.4g}")
+    print(f"\n{traj.stop_reason.message} after {traj.steps} steps")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv = ["gui", *argv]
+    try:
+        a = build_parser().parse_args(argv)
+        if a.command == "presets":
+            return _cmd_presets()
+        if a.command == "descend":
+            return _cmd_descend(a)
+        shot_steps, a.steps = a.steps, None  # in the window, --steps is how far to walk first
+        scene = scene_from_args(a)
+        from app.ui.app import run_gui  # Qt is imported only when a window is wanted
+
+        return run_gui(scene, screenshot=a.screenshot, steps=shot_steps)
+    except (UsageError, ExpressionError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

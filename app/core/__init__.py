@@ -1,0 +1,1 @@
+"""Pure numpy/sympy core: never imports Qt, pyqtgraph or OpenGL."""

@@ -1,0 +1,146 @@
+"""Step rules: pure functions that advance arrays of walkers one step.
+
+Every rule maps (x, g, state, params) -> (x_new, state_new) where x and g have shape (n, d)
+(n walkers in d = 1 or 2 dimensions), g = ∇f(x), and state is a dict of arrays of the same
+shape (plus the step counter ``t``). Conventions follow PyTorch's optimisers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from enum import Enum
+from types import MappingProxyType
+
+import numpy as np
+
+State = dict[str, np.ndarray]
+Params = Mapping[str, float]
+
+
+def _stride(x: np.ndarray, g: np.ndarray, s: State, p: Params) -> tuple[np.ndarray, State]:
+    """Fixed-length step down the slope: x ← x − η·g/‖g‖ (length exactly η)."""
+    norm = np.linalg.norm(g, axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        direction = np.where(norm > 0, g / norm, 0.0)
+    return x - p["lr"] * direction, s
+
+
+def _gradient(x: np.ndarray, g: np.ndarray, s: State, p: Params) -> tuple[np.ndarray, State]:
+    """Plain gradient descent: x ← x − η·g."""
+    return x - p["lr"] * g, s
+
+
+def _momentum(x: np.ndarray, g: np.ndarray, s: State, p: Params) -> tuple[np.ndarray, State]:
+    """Heavy ball: v ← βv + g; x ← x − η·v."""
+    v = p["beta"] * s["v"] + g
+    return x - p["lr"] * v, {**s, "v": v}
+
+
+def _nesterov(x: np.ndarray, g: np.ndarray, s: State, p: Params) -> tuple[np.ndarray, State]:
+    """Nesterov momentum (PyTorch form): v ← βv + g; x ← x − η·(g + βv)."""
+    v = p["beta"] * s["v"] + g
+    return x - p["lr"] * (g + p["beta"] * v), {**s, "v": v}
+
+
+def _adagrad(x: np.ndarray, g: np.ndarray, s: State, p: Params) -> tuple[np.ndarray, State]:
+    """AdaGrad: s ← s + g²; x ← x − η·g/(√s + ε)."""
+    acc = s["s"] + g * g
+    return x - p["lr"] * g / (np.sqrt(acc) + p["eps"]), {**s, "s": acc}
+
+
+def _rmsprop(x: np.ndarray, g: np.ndarray, s: State, p: Params) -> tuple[np.ndarray, State]:
+    """RMSprop: s ← αs + (1−α)g²; x ← x − η·g/(√s + ε)."""
+    acc = p["alpha"] * s["s"] + (1 - p["alpha"]) * g * g
+    return x - p["lr"] * g / (np.sqrt(acc) + p["eps"]), {**s, "s": acc}
+
+
+def _adam(x: np.ndarray, g: np.ndarray, s: State, p: Params) -> tuple[np.ndarray, State]:
+    """Adam, bias-corrected: m ← β1m + (1−β1)g; v ← β2v + (1−β2)g²;
+    m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ); x ← x − η·m̂/(√v̂ + ε)."""
+    t = s["t"] + 1
+    m = p["beta1"] * s["m"] + (1 - p["beta1"]) * g
+    v = p["beta2"] * s["v"] + (1 - p["beta2"]) * g * g
+    m_hat = m / (1 - p["beta1"] ** t)
+    v_hat = v / (1 - p["beta2"] ** t)
+    return x - p["lr"] * m_hat / (np.sqrt(v_hat) + p["eps"]), {**s, "m": m, "v": v, "t": t}
+
+
+_Fn = Callable[[np.ndarray, np.ndarray, State, Params], tuple[np.ndarray, State]]
+
+
+class Rule(Enum):
+    """The step rules. ``Rule.ADAM(x, g, state, params)`` advances the walkers one step."""
+
+    STRIDE = "stride"
+    GRADIENT = "gradient"
+    MOMENTUM = "momentum"
+    NESTEROV = "nesterov"
+    ADAGRAD = "adagrad"
+    RMSPROP = "rmsprop"
+    ADAM = "adam"
+
+    @classmethod
+    def parse(cls, name: str) -> Rule:
+        """The rule called ``name`` (case-insensitive); ValueError listing the choices."""
+        try:
+            return cls(str(name).strip().lower())
+        except ValueError:
+            choices = ", ".join(r.value for r in cls)
+            raise ValueError(f"unknown rule {name!r}; choose one of: {choices}") from None
+
+    @property
+    def formula(self) -> str:
+        """The update as text, for the side panel."""
+        return _FORMULAS[self]
+
+    @property
+    def defaults(self) -> Mapping[str, float]:
+        """The rule's own parameters (besides the learning rate) and their defaults."""
+        return _DEFAULTS[self]
+
+    @property
+    def checks_descent(self) -> bool:
+        """True when a step that would not lower f stops the walker (``stalled``)."""
+        return self is Rule.STRIDE
+
+    def params(self, lr: float, **overrides: float) -> dict[str, float]:
+        """Full parameter dict: defaults, then ``overrides`` that this rule knows."""
+        out = {"lr": float(lr), **self.defaults}
+        out.update({k: float(v) for k, v in overrides.items() if k in self.defaults})
+        return out
+
+    def init_state(self, shape: tuple[int, ...]) -> State:
+        """Zeroed state for walkers of ``shape`` (n, d)."""
+        zeros = {"momentum": ("v",), "nesterov": ("v",), "adagrad": ("s",),
+                 "rmsprop": ("s",), "adam": ("m", "v")}.get(self.value, ())
+        state: State = {k: np.zeros(shape) for k in zeros}
+        state["t"] = np.zeros(())
+        return state
+
+    def __call__(self, x: np.ndarray, g: np.ndarray, state: State,
+                 params: Params) -> tuple[np.ndarray, State]:
+        return _FUNCS[self](x, g, state, params)
+
+
+_FUNCS: dict[Rule, _Fn] = {
+    Rule.STRIDE: _stride, Rule.GRADIENT: _gradient, Rule.MOMENTUM: _momentum,
+    Rule.NESTEROV: _nesterov, Rule.ADAGRAD: _adagrad, Rule.RMSPROP: _rmsprop, Rule.ADAM: _adam,
+}
+_FORMULAS = {
+    Rule.STRIDE: "x ← x − η·g/‖g‖   (a stride of length η; stop when f would not go down)",
+    Rule.GRADIENT: "x ← x − η·g",
+    Rule.MOMENTUM: "v ← β·v + g;   x ← x − η·v",
+    Rule.NESTEROV: "v ← β·v + g;   x ← x − η·(g + β·v)",
+    Rule.ADAGRAD: "s ← s + g²;   x ← x − η·g/(√s + ε)",
+    Rule.RMSPROP: "s ← α·s + (1−α)·g²;   x ← x − η·g/(√s + ε)",
+    Rule.ADAM: "m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  x ← x − η·m̂/(√v̂ + ε)",
+}
+_DEFAULTS = {
+    Rule.STRIDE: MappingProxyType({}),
+    Rule.GRADIENT: MappingProxyType({}),
+    Rule.MOMENTUM: MappingProxyType({"beta": 0.9}),
+    Rule.NESTEROV: MappingProxyType({"beta": 0.9}),
+    Rule.ADAGRAD: MappingProxyType({"eps": 1e-10}),
+    Rule.RMSPROP: MappingProxyType({"alpha": 0.99, "eps": 1e-8}),
+    Rule.ADAM: MappingProxyType({"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+}

@@ -1,0 +1,131 @@
+"""Evaluate f on a grid and turn it into a lit, coloured triangle mesh for display.
+
+Display coordinates: world x, y are the function's own x, y; the height is
+Z = s·(clip(f) − z_mid) with s = exaggeration · 0.4·(domain extent)/(z_hi − z_lo), so any
+function fits the view. Normals come from the analytic gradient, n ∝ (−s·f_x, −s·f_y, 1),
+instead of finite differences over the mesh (that was the slow part: ~1.9 s at 500²).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from app.core.colormaps import colormap
+from app.core.descent import Domain
+
+LIGHT = np.array([-0.4, -0.5, 0.77]) / np.linalg.norm([-0.4, -0.5, 0.77])
+
+
+@dataclass(frozen=True, slots=True)
+class VerticalScale:
+    """Maps f to display height: Z = scale·(clip(f, lo, hi) − mid)."""
+
+    lo: float
+    hi: float
+    scale: float
+
+    @property
+    def mid(self) -> float:
+        return 0.5 * (self.lo + self.hi)
+
+    def to_display(self, f: np.ndarray) -> np.ndarray:
+        return self.scale * (np.clip(f, self.lo, self.hi) - self.mid)
+
+    def from_display(self, z: np.ndarray) -> np.ndarray:
+        return np.asarray(z) / self.scale + self.mid
+
+
+def robust_range(values: np.ndarray, pct: float = 1.0) -> tuple[float, float]:
+    """The z-range to show: all finite values unless outliers (a pole, a huge ridge) would
+    flatten the rest, then the [pct, 100−pct] percentiles widened by 10 %."""
+    v = values[np.isfinite(values)]
+    if v.size == 0:
+        return -1.0, 1.0
+    lo, hi = float(v.min()), float(v.max())
+    plo, phi = (float(q) for q in np.percentile(v, [pct, 100 - pct]))
+    if phi - plo > 0 and hi - lo > 4 * (phi - plo):
+        pad = 0.1 * (phi - plo)
+        lo, hi = max(lo, plo - pad), min(hi, phi + pad)
+    if hi - lo < 1e-12 * max(1.0, abs(hi)):
+        return lo - 1.0, hi + 1.0
+    return lo, hi
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceMesh:
+    """A display-ready mesh: vertices (N, 3), faces (M, 3), RGBA colours (N, 4), and the grid."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray            # f on the grid, (nx, ny), NaN where undefined
+    vertices: np.ndarray
+    faces: np.ndarray
+    colors: np.ndarray
+    vscale: VerticalScale
+
+    def height_at(self, f: np.ndarray) -> np.ndarray:
+        return self.vscale.to_display(f)
+
+
+@cache
+def _grid_faces(nx: int, ny: int) -> np.ndarray:
+    """Two triangles per grid cell, vertex index i*ny + j."""
+    i, j = np.meshgrid(np.arange(nx - 1), np.arange(ny - 1), indexing="ij")
+    a = (i * ny + j).ravel()
+    b, c, d = a + ny, a + 1, a + ny + 1
+    faces = np.concatenate([np.stack([a, b, d], 1), np.stack([a, d, c], 1)])
+    faces.setflags(write=False)
+    return faces
+
+
+def build_mesh(func, domain: Domain, resolution: int, *, cmap: str = "terrain",
+               exaggeration: float = 1.0, z_range: tuple[float, float] | None = None,
+               ) -> SurfaceMesh:
+    """Sample f and ∇f on a resolution² grid over ``domain`` and build the lit mesh.
+
+    Faces touching an undefined vertex are dropped, so poles and log(x ≤ 0) are holes.
+    Lighting is Lambert with a fixed light: colour·(0.45 + 0.55·max(0, n·L)).
+    """
+    (x0, x1), (y0, y1) = domain
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    gx_, gy_ = np.meshgrid(xs, ys, indexing="ij")
+    pts = np.stack([gx_, gy_], axis=-1)
+    f, g = func.value_and_gradient(pts)
+    lo, hi = z_range if z_range is not None else robust_range(f)
+    extent = max(x1 - x0, y1 - y0)
+    vs = VerticalScale(lo, hi, exaggeration * 0.4 * extent / (hi - lo))
+    zd = vs.to_display(f)
+    n = np.empty((*f.shape, 3))
+    n[..., 0], n[..., 1], n[..., 2] = -vs.scale * g[..., 0], -vs.scale * g[..., 1], 1.0
+    clipped = (f < lo) | (f > hi)
+    n[clipped] = (0.0, 0.0, 1.0)
+    n /= np.linalg.norm(n, axis=-1, keepdims=True)
+    light = 0.45 + 0.55 * np.clip(np.nan_to_num(n @ LIGHT), 0.0, 1.0)
+    rgb = colormap(cmap, (f - lo) / (hi - lo)) * light[..., None]
+    colors = np.concatenate([rgb, np.ones((*f.shape, 1))], axis=-1).reshape(-1, 4)
+    verts = np.stack([gx_, gy_, zd], axis=-1).reshape(-1, 3)
+    faces = _grid_faces(resolution, resolution)
+    bad = ~np.isfinite(verts[:, 2])
+    if bad.any():
+        faces = faces[~bad[faces].any(axis=1)]
+        verts = verts.copy()
+        verts[bad, 2] = 0.0
+    return SurfaceMesh(xs, ys, f, verts.astype(np.float32), faces.astype(np.uint32),
+                       colors.astype(np.float32), vs)
+
+
+def surface_path(func, points: np.ndarray, samples_per_segment: int = 8) -> np.ndarray:
+    """Densify a path of (x, y) points and sample f along it, so a trail drawn on the surface
+    follows the ground instead of cutting through hills: returns (M, 3) of x, y, f."""
+    pts = np.asarray(points, float).reshape(-1, 2)
+    if len(pts) < 2:
+        dense = pts
+    else:
+        t = np.linspace(0.0, 1.0, samples_per_segment, endpoint=False)
+        seg = pts[:-1, None, :] + (pts[1:] - pts[:-1])[:, None, :] * t[None, :, None]
+        dense = np.concatenate([seg.reshape(-1, 2), pts[-1:]])
+    f = func.value(dense[:, 0], dense[:, 1])
+    return np.column_stack([dense, f])

@@ -1,0 +1,1 @@
+"""Benchmarks (`python -m bench`): medians against named baselines; not part of the test suite."""

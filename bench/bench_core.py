@@ -1,0 +1,56 @@
+"""Core benchmarks: compile time, grid evaluation vs hand-written numpy, steps per second."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.core.descent import run, run_batch
+from app.core.expression import compile_expression
+from app.core.rules import Rule
+from bench.timing import median_seconds
+
+PEAKS = ("3(1-x)^2 exp(-x^2-(y+1)^2) - 10(x/5 - x^3 - y^5) exp(-x^2-y^2)"
+         " - 1/3 exp(-(x+1)^2-y^2)")
+
+
+def _peaks_by_hand(x: np.ndarray, y: np.ndarray):
+    """peaks, ∂/∂x and ∂/∂y written out by hand in numpy (the baseline)."""
+    e1 = np.exp(-x**2 - (y + 1) ** 2)
+    e2 = np.exp(-x**2 - y**2)
+    e3 = np.exp(-(x + 1) ** 2 - y**2)
+    p = x / 5 - x**3 - y**5
+    f = 3 * (1 - x) ** 2 * e1 - 10 * p * e2 - e3 / 3
+    fx = (-6 * (1 - x) * e1 - 6 * (1 - x) ** 2 * x * e1 - 10 * (0.2 - 3 * x**2) * e2
+          + 20 * x * p * e2 + 2 * (x + 1) * e3 / 3)
+    fy = (-6 * (1 - x) ** 2 * (y + 1) * e1 + 50 * y**4 * e2 + 20 * y * p * e2 + 2 * y * e3 / 3)
+    return f, fx, fy
+
+
+def rows() -> list[tuple[str, float, str]]:
+    out: list[tuple[str, float, str]] = []
+    for name, text in [("x^2 + y^2", "x^2 + y^2"), ("peaks", PEAKS),
+                       ("goldstein-price", "(1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6x*y + "
+                        "3y^2)) (30 + (2x - 3y)^2 (18 - 32x + 12x^2 + 48y - 36x*y + 27y^2))")]:
+        t = median_seconds(lambda text=text: compile_expression(text), repeat=3, warmup=0)
+        out.append((f"compile {name}", t * 1e3, "ms"))
+    func = compile_expression(PEAKS)
+    for n in (256, 1024):
+        g = np.linspace(-3, 3, n)
+        X, Y = np.meshgrid(g, g, indexing="ij")
+        pts = np.stack([X, Y], -1)
+        ours = median_seconds(lambda pts=pts: func.value_and_gradient(pts), repeat=7)
+        hand = median_seconds(lambda X=X, Y=Y: _peaks_by_hand(X, Y), repeat=7)
+        out.append((f"peaks f+∇f on {n}² grid: ours", ours * 1e3, "ms"))
+        out.append((f"peaks f+∇f on {n}² grid: hand-written numpy", hand * 1e3, "ms"))
+        out.append((f"peaks f+∇f on {n}² grid: speed ratio hand/ours (goal ≥ 0.9)",
+                    hand / ours, "×"))
+    t = median_seconds(lambda: run(func, "gradient", (-0.3, 1.9), 0.01, max_steps=2000,
+                                   gtol=0), repeat=3)
+    out.append(("single walker, gradient rule", 2000 / t, "steps/s"))
+    g = np.linspace(-3, 3, 256)
+    starts = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+    t = median_seconds(lambda: run_batch(func, Rule.GRADIENT, starts, Rule.GRADIENT.params(0.01),
+                                         max_steps=100, gtol=0), repeat=3)
+    out.append(("256² walkers × 100 steps, one batch", starts.shape[0] * 100 / t,
+                "walker-steps/s"))
+    return out
