@@ -1,0 +1,285 @@
+"""Scenes as versioned JSON files: ``save_scene`` (atomic) and ``load_scene`` (validates all).
+
+On disk::
+
+    {"format": "gradient-mountain-scene", "version": 1, "generator": "gradient-mountain 0.1.0",
+     "scene": {"expression": "x^2 + y^2", "domain": [[-2.0, 2.0], [-2.0, 2.0]],
+               "walkers": [{"rule": "gradient", "lr": 0.1, "params": {}, "start": [1.6, 1.2],
+                            "color": "#ff140d"}],
+               "max_steps": 500, "gtol": 1e-06, "stop_outside": true, "resolution": 150,
+               "cmap": "terrain", "exaggeration": 1.0, "speed": 8.0, "show_arrows": false,
+               "wireframe": false, "preset": "bowl", "extra": {}},
+     "camera": {...}, "export": {...}}
+
+``expression``, ``domain`` and ``walkers`` are required (``rule``, ``lr`` and ``start`` in a
+walker); the other fields default to ``Scene``'s. Unknown keys are refused (a typo must not
+silently change the picture); free-form additions belong in ``extra``. ``camera`` and
+``export`` belong to the renderer and the export dialog: flat objects of finite numbers,
+booleans, short strings, null or flat lists of those.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.core.colormaps import NAMES as CMAP_NAMES
+from app.core.expression import ExpressionError, compile_expression
+from app.core.rules import Rule
+from app.core.scene import Scene
+from app.core.scene_json import (
+    check_open_dict,
+    dumps_pretty,
+    is_int,
+    kind,
+    need,
+    no_unknown,
+    number,
+    parse_json,
+)
+
+FORMAT = "gradient-mountain-scene"
+VERSION = 1
+MAX_BYTES = 1_000_000
+MAX_EXPRESSION = 2000
+DEFAULT_WALKER_COLOR = "#ff140d"          # the ball in the 3D view (view3d.WALKER_RGB)
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_TOP_KEYS = {"format", "version", "generator", "scene", "camera", "export"}
+_SCENE_KEYS = {"expression", "domain", "walkers", "max_steps", "gtol", "stop_outside",
+               "resolution", "cmap", "exaggeration", "speed", "show_arrows", "wireframe",
+               "preset", "extra"}
+_WALKER_KEYS = {"rule", "lr", "params", "start", "color"}
+_OPTIONAL = ("max_steps", "gtol", "stop_outside", "resolution", "cmap", "exaggeration", "speed",
+             "show_arrows", "wireframe", "preset")
+
+
+class SceneFileError(ValueError):
+    """A scene file that cannot be used; the message is one line naming the problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("scene file: " + " ".join(message.split()))
+
+
+@dataclass(frozen=True, slots=True)
+class Walker:
+    """One walker as stored in a file: its rule, learning rate, rule parameters, start, colour."""
+
+    rule: str
+    lr: float
+    params: tuple[tuple[str, float], ...]
+    start: tuple[float, ...]
+    color: str = DEFAULT_WALKER_COLOR
+
+    @classmethod
+    def of(cls, scene: Scene, color: str = DEFAULT_WALKER_COLOR) -> Walker:
+        return cls(scene.rule, scene.lr, scene.params, scene.start, color)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedScene:
+    """What a file holds: the scene (with walker 0), every walker, and the optional parts."""
+
+    scene: Scene
+    camera: dict[str, Any] | None = None
+    export: dict[str, Any] | None = None
+    walkers: tuple[Walker, ...] = ()
+
+
+# --- saving ----------------------------------------------------------------------------------
+
+def scene_to_dict(scene: Scene, *, camera: Mapping[str, Any] | None = None,
+                  export: Mapping[str, Any] | None = None,
+                  walkers: Sequence[Walker] | None = None) -> dict[str, Any]:
+    """The JSON document for ``scene``. ``walkers`` (default: the scene's one) must start with
+    the scene's own walker. Raises SceneFileError for anything ``load_scene`` would refuse."""
+    walkers = tuple(walkers) if walkers else (Walker.of(scene),)
+    w0 = walkers[0]
+    if (w0.rule, w0.lr, w0.params, w0.start) != (scene.rule, scene.lr, scene.params, scene.start):
+        raise SceneFileError("the first walker must be the scene's own")
+    body = {
+        "expression": scene.expression,
+        "domain": [[float(a), float(b)] for a, b in scene.domain],
+        "walkers": [{"rule": w.rule, "lr": float(w.lr),
+                     "params": {k: float(v) for k, v in w.params},
+                     "start": [float(v) for v in w.start], "color": w.color} for w in walkers],
+        "max_steps": int(scene.max_steps), "gtol": float(scene.gtol),
+        "stop_outside": bool(scene.stop_outside), "resolution": int(scene.resolution),
+        "cmap": scene.cmap, "exaggeration": float(scene.exaggeration),
+        "speed": float(scene.speed), "show_arrows": bool(scene.show_arrows),
+        "wireframe": bool(scene.wireframe), "preset": scene.preset, "extra": dict(scene.extra),
+    }
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION,
+                           "generator": f"gradient-mountain {__version__}", "scene": body}
+    if camera is not None:
+        doc["camera"] = dict(camera)
+    if export is not None:
+        doc["export"] = dict(export)
+    try:    # plain JSON types only (tuples, int keys -> JSON's own)
+        doc = json.loads(json.dumps(doc))
+    except (TypeError, ValueError) as exc:
+        raise SceneFileError(f"cannot be saved as JSON: {exc}") from None
+    dict_to_scene(doc)                  # refuse to write what could not be read back
+    try:
+        json.dumps(doc, allow_nan=False)
+    except ValueError:
+        raise SceneFileError("'extra' holds a NaN or infinite number") from None
+    return doc
+
+
+def save_scene(path: str | os.PathLike[str], scene: Scene, *,
+               camera: Mapping[str, Any] | None = None, export: Mapping[str, Any] | None = None,
+               walkers: Sequence[Walker] | None = None) -> Path:
+    """Write ``scene`` as pretty UTF-8 JSON, atomically: a temporary file beside ``path``,
+    flushed to disk, then renamed over it. On any error the old file is untouched."""
+    target = Path(path).expanduser()
+    text = dumps_pretty(scene_to_dict(scene, camera=camera, export=export, walkers=walkers))
+    text += "\n"
+    temp = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(text.encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise SceneFileError(f"cannot save {target}: {reason}") from exc
+    return target
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def load_scene(path: str | os.PathLike[str]) -> LoadedScene:
+    """Read and validate a scene file (never more than 1 MB of it); SceneFileError if unusable."""
+    p = Path(path).expanduser()
+    try:
+        with open(p, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise SceneFileError(f"cannot read {p}: {(exc.strerror or str(exc)).lower()}") from exc
+    return parse_scene(data)
+
+
+def parse_scene(data: bytes | str) -> LoadedScene:
+    """Validate a scene document given as bytes or text (see ``load_scene``)."""
+    if len(data) > MAX_BYTES:
+        raise SceneFileError("larger than 1 MB: not a scene file")
+    try:
+        doc = parse_json(data)
+    except ValueError as exc:
+        raise SceneFileError(str(exc)) from None
+    return dict_to_scene(doc)
+
+
+def dict_to_scene(doc: Any) -> LoadedScene:
+    """Validate a parsed document -> LoadedScene. Pure: ``doc`` is not modified."""
+    try:
+        return _dict_to_scene(doc)
+    except SceneFileError:
+        raise
+    except ValueError as exc:      # the checks, Rule.parse and Scene.validate
+        raise SceneFileError(str(exc)) from None
+
+
+def _dict_to_scene(doc: Any) -> LoadedScene:
+    if not isinstance(doc, dict):
+        raise ValueError(f"expected a JSON object at the top, not {kind(doc)}")
+    if doc.get("format") != FORMAT:
+        raise ValueError(f"not a Gradient Mountain scene (format tag {doc.get('format')!r})")
+    version = doc.get("version")
+    if not is_int(version) or version < 1:
+        raise ValueError(f"unsupported version {version!r}")
+    if version > VERSION:
+        raise ValueError(f"version {version} is newer than this program reads ({VERSION}); "
+                         "update Gradient Mountain")
+    no_unknown(doc, _TOP_KEYS, "at the top")
+    if "generator" in doc:
+        need(doc, "generator", str, "")
+    body = need(doc, "scene", dict, "at the top")
+    no_unknown(body, _SCENE_KEYS, "in 'scene'")
+    expression = need(body, "expression", str, "in 'scene'")
+    if not expression.strip() or len(expression) > MAX_EXPRESSION:
+        raise ValueError(f"'expression' must be 1 to {MAX_EXPRESSION} characters")
+    domain = _domain(need(body, "domain", list, "in 'scene'"))
+    walkers = tuple(_walker(w, i, len(domain))
+                    for i, w in enumerate(need(body, "walkers", list, "in 'scene'")))
+    if not walkers:
+        raise ValueError("'walkers' must list at least one walker")
+    fields = Scene.__dataclass_fields__
+    opt = {k: body.get(k, fields[k].default) for k in _OPTIONAL}
+    for key in ("max_steps", "resolution"):
+        if not is_int(opt[key]):
+            raise ValueError(f"'{key}' must be a whole number, not {kind(opt[key])}")
+    for key in ("gtol", "exaggeration", "speed"):
+        opt[key] = number(opt[key], key)
+    if opt["gtol"] < 0:
+        raise ValueError("'gtol' must be zero or a positive number")
+    for key in ("stop_outside", "show_arrows", "wireframe"):
+        if not isinstance(opt[key], bool):
+            raise ValueError(f"'{key}' must be true or false, not {kind(opt[key])}")
+    if opt["cmap"] not in CMAP_NAMES:
+        raise ValueError(f"unknown colour map {opt['cmap']!r}; choose one of: "
+                         f"{', '.join(CMAP_NAMES)}")
+    if opt["preset"] is not None and not (isinstance(opt["preset"], str)
+                                          and len(opt["preset"]) <= 100):
+        raise ValueError("'preset' must be a name or null")
+    extra = need(body, "extra", dict, "") if "extra" in body else {}
+    camera = check_open_dict(doc.get("camera"), "camera")
+    export = check_open_dict(doc.get("export"), "export")
+    w0 = walkers[0]
+    scene = Scene(expression=expression, domain=domain, start=w0.start, rule=w0.rule, lr=w0.lr,
+                  params=w0.params, extra=tuple(extra.items()), **opt).validate()
+    try:
+        func = compile_expression(expression)     # the safe parser: it never evaluates text
+    except ExpressionError as exc:
+        raise SceneFileError(f"expression: {exc}") from None
+    if func.dim != len(domain):
+        raise ValueError(f"the expression has {func.dim} variable(s) but the domain "
+                         f"{len(domain)} range(s)")
+    return LoadedScene(scene, camera, export, walkers)
+
+
+def _walker(w: Any, i: int, dim: int) -> Walker:
+    where = f"in walker {i + 1}"
+    if not isinstance(w, dict):
+        raise ValueError(f"walker {i + 1} must be an object, not {kind(w)}")
+    no_unknown(w, _WALKER_KEYS, where)
+    rule = Rule.parse(need(w, "rule", str, where))
+    lr = number(need(w, "lr", object, where), "lr")
+    if lr <= 0:
+        raise ValueError("'lr' must be a positive number")
+    params = need(w, "params", dict, where) if "params" in w else {}
+    for key, value in params.items():
+        if key not in rule.defaults:
+            raise ValueError(f"unknown parameter {key[:60]!r} for rule {rule.value} "
+                             f"(it takes: {', '.join(rule.defaults) or 'none'})")
+        number(value, key)
+    start = need(w, "start", list, where)
+    if len(start) != dim:
+        raise ValueError(f"'start' needs {dim} number(s) for a {dim}-D domain")
+    color = w.get("color", DEFAULT_WALKER_COLOR)
+    if not (isinstance(color, str) and _COLOR.fullmatch(color)):
+        raise ValueError(f"'color' must look like '#ff140d', not {str(color)[:20]!r}")
+    return Walker(rule.value, lr, tuple((k, float(v)) for k, v in params.items()),
+                  tuple(number(v, "start") for v in start), color.lower())
+
+
+def _domain(rows: list) -> tuple[tuple[float, float], ...]:
+    if len(rows) not in (1, 2) or not all(isinstance(r, list) and len(r) == 2 for r in rows):
+        raise ValueError("'domain' must be one or two [min, max] pairs")
+    out = tuple((number(a, "domain"), number(b, "domain")) for a, b in rows)
+    if any(a >= b for a, b in out):
+        raise ValueError("'domain': each range needs min < max")
+    return out
