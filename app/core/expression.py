@@ -26,9 +26,19 @@ def _clean_derivative(d: sp.Expr) -> sp.Expr:
     return d.replace(lambda e: isinstance(e, sp.Derivative), lambda e: sp.Integer(0))
 
 
-def _finite(a) -> np.ndarray:
-    a = np.asarray(a, dtype=float)
-    return np.where(np.isfinite(a), a, np.nan)
+def _finite(o, shape: tuple[int, ...], inputs: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``o`` as a float64 array of ``shape`` with ±inf turned to NaN. A scalar (a constant
+    derivative) is broadcast; an output that is one of the inputs (f = x) is copied first."""
+    a = np.asarray(o, dtype=float)
+    if a.shape != shape:
+        return np.broadcast_to(a, shape).copy() if np.isfinite(a).all() else \
+            np.full(shape, np.nan)
+    if any(np.may_share_memory(a, i) for i in inputs):
+        a = a.copy()
+    bad = ~np.isfinite(a)
+    if bad.any():
+        a[bad] = np.nan
+    return a
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,7 @@ class CompiledFunction:
                 out = fn(*args)
             except (ValueError, TypeError, ZeroDivisionError, OverflowError, AttributeError):
                 out = [np.nan] * n
-        return [_finite(np.broadcast_to(o, shape)) for o in out]
+        return [_finite(o, shape, args) for o in out]
 
     def value(self, x, y=None) -> np.ndarray:
         return self._call(self._f, self._args(x, y), 1)[0]
@@ -75,7 +85,10 @@ class CompiledFunction:
         """points (..., dim) -> f (...), ∇f (..., dim)."""
         p = np.asarray(points, dtype=float)
         f, *g = self._call(self._fg, tuple(p[..., i] for i in range(self.dim)), 1 + self.dim)
-        return f, np.stack(g, axis=-1)
+        grad = np.empty((*f.shape, self.dim))
+        for i, gi in enumerate(g):
+            grad[..., i] = gi
+        return f, grad
 
     def hessian(self, x, y=None) -> np.ndarray:
         """∂²f/∂xᵢ∂xⱼ, shape broadcast + (dim, dim)."""
