@@ -13,12 +13,14 @@ import os
 import sys
 from collections.abc import Sequence
 
+import numpy as np
+
 from app.core.expression import ExpressionError, compile_expression
 from app.core.presets import presets
 from app.core.rules import Rule
 from app.core.scene import DEFAULT_PRESET, Scene
 
-COMMANDS = ("presets", "descend", "gui")
+COMMANDS = ("presets", "descend", "basins", "gui")
 
 
 class UsageError(Exception):
@@ -66,6 +68,11 @@ def build_parser() -> _Parser:
     _scene_options(d)
     d.add_argument("--gtol", type=_number, help="stop when ‖∇f‖ ≤ this (default 1e-6)")
     d.add_argument("--json", action="store_true", help="print one JSON object")
+    b = sub.add_parser("basins", help="where does every start end? (basins of attraction)")
+    _scene_options(b)
+    b.add_argument("--resolution", type=int, default=128, help="N for an N×N grid of starts")
+    b.add_argument("--json", action="store_true", help="print one JSON object")
+    b.add_argument("--out", metavar="PNG", help="save the basin map as a PNG")
     return p
 
 
@@ -131,6 +138,38 @@ def _cmd_descend(a: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_basins(a: argparse.Namespace) -> int:
+    from app.core.basins import basin_colors, basin_map
+
+    if not 2 <= a.resolution <= 2048:
+        raise UsageError("--resolution must be between 2 and 2048")
+    scene = scene_from_args(a)
+    bm = basin_map(scene.compile(), scene.domain, scene.rule, scene.lr,
+                   resolution=a.resolution, max_steps=scene.max_steps, gtol=scene.gtol,
+                   params=dict(scene.params))
+    if a.out:
+        from PIL import Image
+
+        rgb = basin_colors(bm.labels if bm.labels.ndim == 2 else bm.labels[:, None])
+        img = Image.fromarray(np.ascontiguousarray(rgb.transpose(1, 0, 2)[::-1]))
+        try:
+            img.resize((max(512, img.width), max(512 if rgb.shape[1] > 1 else 64, img.height)),
+                       Image.NEAREST).save(a.out)
+        except (OSError, ValueError) as e:
+            raise UsageError(f"cannot write {a.out}: {e}") from None
+    if a.json:
+        print(json.dumps(bm.to_json()))
+        return 0
+    print(f"{len(bm.minima)} minima from {a.resolution}^{scene.dim} starts ({scene.rule}, "
+          f"η = {scene.lr:g}, {scene.max_steps} steps):")
+    for m in bm.minima:
+        where = ", ".join(f"{v:.6g}" for v in m.point)
+        print(f"  ({where})  f = {m.f:.6g}  share {100 * m.share:5.1f} %")
+    print(f"  diverged {100 * bm.diverged_share:.1f} %, not converged "
+          f"{100 * bm.unconverged_share:.1f} %")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
@@ -141,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_presets()
         if a.command == "descend":
             return _cmd_descend(a)
+        if a.command == "basins":
+            return _cmd_basins(a)
         shot_steps, a.steps = a.steps, None  # in the window, --steps is how far to walk first
         scene = scene_from_args(a)
         from app.ui.app import run_gui  # Qt is imported only when a window is wanted

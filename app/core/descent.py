@@ -6,7 +6,7 @@ one call, so thousands of starts (a basin map) cost little more than one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple, Protocol, overload
@@ -23,6 +23,10 @@ class Differentiable(Protocol):
     dim: int
 
     def value_and_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+class Cancelled(Exception):
+    """A long run was cancelled through its progress callback."""
 
 
 class StopReason(Enum):
@@ -146,13 +150,15 @@ def _outside(x: np.ndarray, domain: Domain) -> np.ndarray:
 
 def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray, params: Mapping[str, float],
               *, max_steps: int = 1000, gtol: float = 1e-6, domain: Domain | None = None,
-              stop_outside: bool = True, record: bool = False) -> BatchResult:
+              stop_outside: bool = True, record: bool = False,
+              progress: Callable[[int, int], bool | None] | None = None) -> BatchResult:
     """Advance every start with ``rule`` until each one stops (see ``StopReason``).
 
     Per step, for each active walker at x_k: converged if ‖∇f(x_k)‖ ≤ gtol; else x_{k+1} from
     the rule; diverged (step not taken) if f, ∇f or x_{k+1} is not finite or |x_{k+1}| exceeds
     FAR_FACTOR domain sizes; stalled (step not taken) if the rule checks descent and
     f(x_{k+1}) ≥ f(x_k); left_domain (step taken) if x_{k+1} lies outside ``domain``.
+    ``progress(k, max_steps)`` is called after every step; a truthy return raises Cancelled.
     """
     x = np.array(starts, dtype=float).reshape(-1, func.dim)
     n = len(x)
@@ -207,6 +213,8 @@ def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray, params: Mapp
             stop(take[_outside(x[take], domain)], StopReason.LEFT_DOMAIN, k + 1)
         if record:
             hist.append((x.copy(), f.copy(), g.copy()))
+        if progress is not None and progress(k + 1, max_steps):
+            raise Cancelled("cancelled")
     if record:
         xs, fs, gs = (np.stack(a) for a in zip(*hist, strict=True))
         return BatchResult(x, f, g, reasons, stop_steps, xs, fs, gs)
