@@ -53,4 +53,23 @@ def rows() -> list[tuple[str, float, str]]:
                                          max_steps=100, gtol=0), repeat=3)
     out.append(("256² walkers × 100 steps, one batch", starts.shape[0] * 100 / t,
                 "walker-steps/s"))
+    out.extend(_basin_rows())
     return out
+
+
+def _basin_rows() -> list[tuple[str, float, str]]:
+    """Basin map of Himmelblau (256² starts × ≤500 steps) vs a Python loop of single runs."""
+    from app.core.basins import basin_map
+
+    hb = compile_expression("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    dom = ((-5.0, 5.0), (-5.0, 5.0))
+    t_map = median_seconds(lambda: basin_map(hb, dom, "gradient", 0.01, resolution=256,
+                                             max_steps=500), repeat=3)
+    rng = np.random.default_rng(0)
+    sample = rng.uniform(-5, 5, size=(200, 2))
+    t_loop = median_seconds(lambda: [run(hb, "gradient", s, 0.01, max_steps=500, domain=dom,
+                                         stop_outside=False) for s in sample], repeat=1)
+    t_loop_all = t_loop * 256**2 / len(sample)
+    return [("basin map 256² starts (Himmelblau, gradient, ≤500 steps)", t_map, "s"),
+            ("same by a Python loop of single runs (200 timed, scaled)", t_loop_all, "s"),
+            ("basin map speed-up over the loop (goal ≥ 100)", t_loop_all / t_map, "×")]
