@@ -33,7 +33,7 @@ from app import __version__
 from app.core.colormaps import NAMES as CMAP_NAMES
 from app.core.expression import ExpressionError, compile_expression
 from app.core.rules import Rule
-from app.core.scene import Scene
+from app.core.scene import WALKER_COLORS, Scene, Walker
 from app.core.scene_json import (
     check_open_dict,
     dumps_pretty,
@@ -49,7 +49,7 @@ FORMAT = "gradient-mountain-scene"
 VERSION = 1
 MAX_BYTES = 1_000_000
 MAX_EXPRESSION = 2000
-DEFAULT_WALKER_COLOR = "#ff140d"          # the ball in the 3D view (view3d.WALKER_RGB)
+DEFAULT_WALKER_COLOR = WALKER_COLORS[0]      # the ball in the 3D view
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _TOP_KEYS = {"format", "version", "generator", "scene", "camera", "export"}
 _SCENE_KEYS = {"expression", "domain", "walkers", "max_steps", "gtol", "stop_outside",
@@ -65,21 +65,6 @@ class SceneFileError(ValueError):
 
     def __init__(self, message: str) -> None:
         super().__init__("scene file: " + " ".join(message.split()))
-
-
-@dataclass(frozen=True, slots=True)
-class Walker:
-    """One walker as stored in a file: its rule, learning rate, rule parameters, start, colour."""
-
-    rule: str
-    lr: float
-    params: tuple[tuple[str, float], ...]
-    start: tuple[float, ...]
-    color: str = DEFAULT_WALKER_COLOR
-
-    @classmethod
-    def of(cls, scene: Scene, color: str = DEFAULT_WALKER_COLOR) -> Walker:
-        return cls(scene.rule, scene.lr, scene.params, scene.start, color)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +84,7 @@ def scene_to_dict(scene: Scene, *, camera: Mapping[str, Any] | None = None,
                   walkers: Sequence[Walker] | None = None) -> dict[str, Any]:
     """The JSON document for ``scene``. ``walkers`` (default: the scene's one) must start with
     the scene's own walker. Raises SceneFileError for anything ``load_scene`` would refuse."""
-    walkers = tuple(walkers) if walkers else (Walker.of(scene),)
+    walkers = tuple(walkers) if walkers else scene.walkers
     w0 = walkers[0]
     if (w0.rule, w0.lr, w0.params, w0.start) != (scene.rule, scene.lr, scene.params, scene.start):
         raise SceneFileError("the first walker must be the scene's own")
@@ -240,7 +225,8 @@ def _dict_to_scene(doc: Any) -> LoadedScene:
     export = check_open_dict(doc.get("export"), "export")
     w0 = walkers[0]
     scene = Scene(expression=expression, domain=domain, start=w0.start, rule=w0.rule, lr=w0.lr,
-                  params=w0.params, extra=tuple(extra.items()), **opt).validate()
+                  params=w0.params, extra=tuple(extra.items()), color=w0.color,
+                  extra_walkers=walkers[1:], **opt).validate()
     try:
         func = compile_expression(expression)     # the safe parser: it never evaluates text
     except ExpressionError as exc:

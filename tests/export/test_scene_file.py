@@ -41,7 +41,7 @@ def scenes() -> list[Scene]:
 def test_round_trip(tmp_path: Path, scene: Scene):
     path = save_scene(tmp_path / "s.json", scene, camera=CAMERA, export=EXPORT)
     loaded = load_scene(path)
-    assert loaded == LoadedScene(scene, CAMERA, EXPORT, (Walker.of(scene),))
+    assert loaded == LoadedScene(scene, CAMERA, EXPORT, scene.walkers)
     save_scene(tmp_path / "again.json", loaded.scene, camera=loaded.camera,
                export=loaded.export, walkers=loaded.walkers)
     assert (tmp_path / "again.json").read_bytes() == path.read_bytes()
@@ -50,7 +50,7 @@ def test_round_trip(tmp_path: Path, scene: Scene):
 def test_optional_parts_and_several_walkers(tmp_path: Path):
     scene = Scene.from_preset("himmelblau").replace(extra=(("note", "η – 學"),))
     second = Walker("momentum", 0.02, (("beta", 0.5),), (2.0, -1.0), "#3366FF")
-    save_scene(tmp_path / "s.json", scene, walkers=[Walker.of(scene), second])
+    save_scene(tmp_path / "s.json", scene, walkers=[scene.walkers[0], second])
     text = (tmp_path / "s.json").read_text(encoding="utf-8")
     assert "η – 學" in text and text.endswith("}\n") and '"start": [-0.5, -0.5]' in text
     loaded = load_scene(tmp_path / "s.json")
@@ -58,6 +58,8 @@ def test_optional_parts_and_several_walkers(tmp_path: Path):
     assert loaded.walkers[1] == Walker("momentum", 0.02, (("beta", 0.5),), (2.0, -1.0),
                                        "#3366ff")
     assert dict(loaded.scene.extra) == {"note": "η – 學"}
+    assert loaded.scene.walkers == loaded.walkers and len(loaded.scene.extra_walkers) == 1
+    assert len(loaded.scene.run_all()) == 2
 
 
 def test_save_refuses_what_it_could_not_read(tmp_path: Path):
