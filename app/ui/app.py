@@ -1,0 +1,128 @@
+"""Start the Qt application: ``run_gui(scene)`` opens the window; with ``screenshot`` it waits
+for the surface (and ``steps`` walker steps), saves a PNG of the whole window and returns."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+NO_DISPLAY = ("error: no display found — run under a desktop session or with: "
+              "xvfb-run -a gradient-mountain …")
+
+
+def display_problem() -> str | None:
+    """One line explaining why no window can open here, or None if a display looks usable."""
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None   # offscreen/vnc/…: the user asked for it
+    wayland, display = os.environ.get("WAYLAND_DISPLAY"), os.environ.get("DISPLAY")
+    if wayland and not platform.startswith("xcb"):
+        return None
+    if not display:
+        return NO_DISPLAY
+    host, _, rest = display.partition(":")
+    number = rest.split(".")[0]
+    if host in ("", "unix") and number.isdigit() and not Path(f"/tmp/.X11-unix/X{number}").exists():
+        # a local display whose socket is gone (the abstract socket alone is rare on Linux)
+        return (f"error: cannot open display {display} — run under a desktop session or with: "
+                "xvfb-run -a gradient-mountain …")
+    return None
+
+
+def _application():
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        # pyqtgraph caches shader programs per class: all GL widgets must share one context
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+        app = QApplication([sys.argv[0] if sys.argv else "gradient-mountain"])
+        app.setOrganizationName("GradientMountain")
+        app.setApplicationName("gradient-mountain")
+        app.setApplicationDisplayName("Gradient Mountain")
+    return app
+
+
+def wait_until(app, condition, timeout: float = 60.0) -> bool:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        app.processEvents()
+        time.sleep(0.005)
+    return True
+
+
+def grab_window(window):
+    """A QImage of the whole window, with the GL area filled in from the GL framebuffer
+    (QWidget.grab leaves it black on some platforms, e.g. under Xvfb)."""
+    from PySide6.QtGui import QPainter
+
+    img = window.grab().toImage()
+    gl_img = window.view.grabFramebuffer()
+    dpr = img.devicePixelRatio() or 1.0
+    top_left = window.view.mapTo(window, window.view.rect().topLeft())
+    painter = QPainter(img)
+    painter.drawImage(top_left, gl_img.scaled(window.view.size() * dpr))
+    painter.end()
+    return img
+
+
+def save_screenshot(app, window, path: str, steps: int | None) -> bool:
+    view, model = window.view, window.model
+    if not wait_until(app, lambda: not view.busy):
+        return False
+    if steps:
+        model.seek(float(min(steps, model.end)))
+    start = view.frames
+    view.update()
+    if not wait_until(app, lambda: view.frames > start and not view.busy):
+        return False
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return grab_window(window).save(str(out), "PNG")
+
+
+def run_gui(scene=None, *, screenshot: str | None = None, steps: int | None = None) -> int:
+    """Open the window on ``scene`` (None: the remembered scene, else the default preset)."""
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    app = _application()
+    from app.core.scene import Scene
+    from app.ui.main_window import MainWindow, remembered_scene
+
+    remember = screenshot is None
+    if scene is None:
+        scene = (remembered_scene() if remember else None) or Scene.from_preset()
+    window = MainWindow(scene, remember=remember)
+    if remember:
+        window.restore_layout()
+    window.show()
+    if screenshot is None:
+        rc = app.exec()
+        _dispose(app, window)
+        return rc
+    ok = save_screenshot(app, window, screenshot, steps)
+    _dispose(app, window)
+    if not ok:
+        print(f"error: could not save the screenshot to {screenshot}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _dispose(app, window) -> None:
+    """close + deleteLater + deliver the deletion now: GL widgets must not be left to the
+    garbage collector."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()

@@ -1,0 +1,212 @@
+"""The main window: the 3D view in the centre, the panel as a dock, menus, shortcuts, the status
+bar, and QSettings for geometry, dock layout and the last scene."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QWidget,
+)
+
+from app.core.descent import StopReason
+from app.core.scene import Scene
+from app.core.scene_file import parse_scene, scene_to_dict
+from app.ui.model import SceneModel
+from app.ui.panel import ScenePanel
+from app.ui.view3d import MountainView
+from app.ui.widgets import format_number
+
+ORG, APP = "GradientMountain", "gradient-mountain"
+SETTINGS_ENV = "GRADIENT_MOUNTAIN_SETTINGS"   # path of an .ini file to use instead (tests)
+
+
+def open_settings() -> QSettings:
+    path = os.environ.get(SETTINGS_ENV)
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings(ORG, APP)
+
+
+def scene_to_json(scene: Scene) -> str:
+    """The scene in the scene-file format (one validated format for files and settings)."""
+    return json.dumps(scene_to_dict(scene))
+
+
+def scene_from_json(text: str) -> Scene:
+    """The remembered scene; raises SceneFileError if it is unusable."""
+    return parse_scene(text).scene
+
+
+def remembered_scene(settings: QSettings | None = None) -> Scene | None:
+    settings = settings or open_settings()
+    try:
+        text = settings.value("scene")
+        return scene_from_json(str(text)) if text else None
+    except Exception:
+        return None
+
+
+def status_text(model: SceneModel) -> str:
+    pt, f, g = model.state_at()
+    coords = " ".join(f"{n}={format_number(float(v), 5)}" for n, v in zip("xy", pt, strict=False))
+    norm = float((g**2).sum() ** 0.5)
+    fs = format_number(f, 6) if math.isfinite(f) else "undefined"
+    return f"step {model.step} · {coords} · f={fs} · ‖∇f‖={format_number(norm, 4)}"
+
+
+def stop_text(model: SceneModel, reason: StopReason) -> str:
+    return f"{reason.message} — after {model.end} step{'s' if model.end != 1 else ''}"
+
+
+class _SpinBoxKeys(QObject):
+    """Lets Space, R, A and W reach the window's shortcuts while a spin box has the focus
+    (its line edit would otherwise claim them as text; no number needs them)."""
+
+    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_A, Qt.Key.Key_W)
+
+    def eventFilter(self, obj, event) -> bool:  # Qt override
+        # True leaves the override event unaccepted: the shortcut map then takes the key
+        return (event.type() == QEvent.Type.ShortcutOverride and event.key() in self.KEYS
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, scene: Scene, *, remember: bool = True) -> None:
+        super().__init__()
+        self.remember = remember
+        self.setWindowTitle("Gradient Mountain")
+        self.model = SceneModel(scene, self)
+        self.view = MountainView(self.model, self)
+        self.setCentralWidget(self.view)
+        self.panel = ScenePanel(self.model)
+        self.dock = QDockWidget("Scene", self)
+        self.dock.setObjectName("scene_dock")
+        self.dock.setWidget(self.panel)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.panel.setMinimumWidth(300)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.status = QLabel()
+        self.status.setToolTip("Where the walker is, or why it stopped")
+        self.statusBar().addWidget(self.status, 1)
+        self._make_menus()
+        self._spin_keys = _SpinBoxKeys(self)
+        for spin in self.panel.findChildren(QAbstractSpinBox):
+            spin.installEventFilter(self._spin_keys)
+        self._connect_signals()
+        self.resize(1280, 800)
+        self._on_position_changed(self.model.position)
+        self._on_scene_changed(self.model.scene)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit,
+                                        "Close the window", self.close)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        view_menu = bar.addMenu("&View")
+        self.reset_camera_action = self._action(view_menu, "Reset &camera", "Home",
+                                                "Back to the default view",
+                                                self.view.reset_camera)
+        self.arrows_action = self._action(view_menu, "−∇f &arrows", "A", "Show −∇f arrows",
+                                          lambda on: self.model.update(show_arrows=on), True)
+        self.wire_action = self._action(view_menu, "&Wireframe", "W", "Show grid lines",
+                                        lambda on: self.model.update(wireframe=on), True)
+        view_menu.addAction(self.dock.toggleViewAction())
+        run_menu = bar.addMenu("&Run")
+        self.play_action = self._action(run_menu, "&Play / pause", "Space",
+                                        "Play or pause the walker", self.model.toggle_play)
+        self.step_action = self._action(run_menu, "&Step", "Right", "One step",
+                                        self.model.step_forward)
+        self.reset_action = self._action(run_menu, "&Reset", "R", "Back to the start",
+                                         self.model.reset)
+
+    def _action(self, menu, text, key, tip, slot, checkable=False) -> QAction:
+        a = QAction(text, self)
+        a.setShortcut(QKeySequence(key) if isinstance(key, str) else key)
+        a.setStatusTip(tip)
+        a.setToolTip(tip)
+        a.setCheckable(checkable)
+        (a.toggled if checkable else a.triggered).connect(slot)
+        menu.addAction(a)
+        return a
+
+    def _connect_signals(self) -> None:
+        m = self.model
+        m.position_changed.connect(self._on_position_changed)
+        m.finished.connect(self._on_finished)
+        m.scene_changed.connect(self._on_scene_changed)
+        self.view.surface_failed.connect(self._on_surface_failed)
+        app = QApplication.instance()
+        self._focus_hooked = app is not None
+        if app is not None:
+            app.focusChanged.connect(self._on_focus_changed)
+
+    # ---- model → window ----------------------------------------------------------------
+    def _on_position_changed(self, _position: float) -> None:
+        if self.model.position < self.model.end or self.model.end == 0:
+            self.status.setText(status_text(self.model))
+
+    def _on_finished(self, reason: StopReason) -> None:
+        self.status.setText(f"{status_text(self.model)}   —   {stop_text(self.model, reason)}")
+
+    def _on_surface_failed(self, message: str) -> None:
+        self.status.setText(f"could not draw this surface: {message}")
+
+    def _on_scene_changed(self, scene: Scene) -> None:
+        for action, on in ((self.arrows_action, scene.show_arrows),
+                           (self.wire_action, scene.wireframe)):
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+        self.setWindowTitle(f"Gradient Mountain — f = {scene.expression}")
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Single-key shortcuts must not steal typing: in the expression field they are all
+        off; in a spin box only → is (it moves the text cursor there), while Space, R, A and
+        W still act (see ``_SpinBoxKeys``)."""
+        in_text = isinstance(new, QLineEdit) and not isinstance(new.parent(), QAbstractSpinBox)
+        in_spin = isinstance(new, QAbstractSpinBox)
+        for a in (self.play_action, self.step_action, self.reset_action, self.arrows_action,
+                  self.wire_action):
+            off = in_text or (in_spin and a is self.step_action)
+            a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if off
+                                 else Qt.ShortcutContext.WindowShortcut)
+
+    # ---- settings ----------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        s = open_settings()
+        geo, state = s.value("geometry"), s.value("window_state")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_settings(self) -> None:
+        s = open_settings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("window_state", self.saveState())
+        s.setValue("scene", scene_to_json(self.model.scene))
+        s.sync()
+
+    def closeEvent(self, event) -> None:  # Qt override
+        self.model.pause()
+        if self.remember:
+            self.save_settings()
+        app = QApplication.instance()
+        if app is not None and self._focus_hooked:
+            self._focus_hooked = False
+            app.focusChanged.disconnect(self._on_focus_changed)
+        self.view.dispose()
+        super().closeEvent(event)

@@ -1,0 +1,81 @@
+"""Launching: the screenshot command, no display, remembered scenes, background meshing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from app.core.scene import Scene
+from tests.ui.conftest import dispose
+from tests.ui.helpers import distinct_colours
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_screenshot_command_writes_the_window(tmp_path):
+    out = tmp_path / "out.png"
+    env = {**os.environ, "GRADIENT_MOUNTAIN_SETTINGS": str(tmp_path / "s.ini")}
+    r = subprocess.run([sys.executable, "main.py", "--screenshot", str(out), "--preset", "peaks",
+                        "--steps", "5"], cwd=ROOT, env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    img = np.asarray(Image.open(out).convert("RGB"))
+    assert img.shape == (800, 1280, 3)
+    left = img[60:700, 40:800]                      # inside the 3D view
+    assert distinct_colours(left) > 500
+    assert (left.sum(axis=-1) > 60).mean() > 0.5    # not a black GL area
+
+
+def test_no_display_says_so_in_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                             "QT_QPA_PLATFORM")}
+    r = subprocess.run([sys.executable, "main.py", "--screenshot", str(tmp_path / "x.png")],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: no display") and "xvfb-run" in lines[0]
+
+
+def test_last_scene_and_layout_are_remembered(make_window, settings_file):
+    from app.ui.main_window import remembered_scene
+
+    w = make_window("himmelblau", remember=True)
+    w.model.update(lr=0.003, start=(1.0, 2.0))
+    scene = w.model.scene
+    dispose(w)
+    assert remembered_scene() == scene
+    text = settings_file.read_text()
+    assert "geometry" in text and "scene" in text
+    settings_file.write_text("[General]\nscene=\"{not json\"\n")
+    assert remembered_scene() is None          # unusable: the caller falls back to the default
+
+
+def test_big_meshes_are_built_off_the_gui_thread(make_window, qtbot):
+    w = make_window("peaks")
+    old = w.view.mesh
+    t0 = time.perf_counter()
+    w.model.update(resolution=420)
+    elapsed = time.perf_counter() - t0
+    assert w.view.busy and w.view.mesh is old      # not built yet: the GUI thread went on
+    assert elapsed < 0.2
+    w.model.update(resolution=430)                 # supersedes the first request
+    w.model.update(resolution=60)                  # small: waits for the running build
+    with qtbot.waitSignal(w.view.surface_ready, timeout=20_000):
+        pass
+    qtbot.waitUntil(lambda: not w.view.busy, timeout=20_000)
+    assert len(w.view.mesh.xs) == 60               # stale results were dropped
+
+
+def test_scene_object_round_trips_through_json():
+    from app.ui.main_window import scene_from_json, scene_to_json
+
+    s = Scene.from_preset("rosenbrock", params=(("beta1", 0.8),), show_arrows=True)
+    assert scene_from_json(scene_to_json(s)) == s
+    one_d = Scene.from_preset("double_well")
+    assert scene_from_json(scene_to_json(one_d)) == one_d
