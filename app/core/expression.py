@@ -29,7 +29,10 @@ def _clean_derivative(d: sp.Expr) -> sp.Expr:
 def _finite(o, shape: tuple[int, ...], inputs: tuple[np.ndarray, ...]) -> np.ndarray:
     """``o`` as a float64 array of ``shape`` with ±inf turned to NaN. A scalar (a constant
     derivative) is broadcast; an output that is one of the inputs (f = x) is copied first."""
-    a = np.asarray(o, dtype=float)
+    a = np.asarray(o)
+    if np.iscomplexobj(a):  # e.g. (-1)^x: real only where the imaginary part vanishes
+        a = np.where(np.imag(a) == 0, np.real(a), np.nan)
+    a = a.astype(float, copy=False)
     if a.shape != shape:
         return np.broadcast_to(a, shape).copy() if np.isfinite(a).all() else \
             np.full(shape, np.nan)
@@ -73,7 +76,7 @@ class CompiledFunction:
                 out = fn(*args)
             except Exception:  # a numpy corner case must give NaN, never a crash in the UI
                 out = [np.nan] * n
-        return [_finite(o, shape, args) for o in out]
+            return [_finite(o, shape, args) for o in out]
 
     def value(self, x, y=None) -> np.ndarray:
         return self._call(self._f, self._args(x, y), 1)[0]
@@ -110,11 +113,16 @@ def compile_expression(text: str) -> CompiledFunction:
     syms = (X, Y)[:dim]
     try:
         grad = tuple(_clean_derivative(sp.diff(expr, s)) for s in syms)
+        if any(d.has(sp.I, sp.zoo, sp.nan) for d in grad):
+            raise ExpressionError("not a real number: its slope is complex (a negative base "
+                                  "to a variable power?)")
         f = sp.lambdify(syms, [expr], modules="numpy", cse=True)
         fg = sp.lambdify(syms, [expr, *grad], modules="numpy", cse=True)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fg(*[np.array([0.5, -1.5])] * dim)   # what lambdify could not print fails here
+    except ExpressionError:
+        raise
     except (RecursionError, MemoryError):
         raise ExpressionError("too deeply nested or too complex") from None
     except Exception as e:  # sympy's own failures on odd input: a message, never a traceback
