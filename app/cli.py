@@ -20,7 +20,7 @@ from app.core.presets import presets
 from app.core.rules import Rule
 from app.core.scene import DEFAULT_PRESET, Scene
 
-COMMANDS = ("presets", "descend", "basins", "gui")
+COMMANDS = ("presets", "descend", "basins", "export", "gui")
 
 
 class UsageError(Exception):
@@ -47,6 +47,7 @@ def _scene_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--preset", help=f"a built-in scene (default {DEFAULT_PRESET}); "
                      "see `gradient-mountain presets`")
     src.add_argument("--expr", help="your own f(x, y), e.g. 'x^2 + 3y^2' or 'sin(x)*cos(y)'")
+    src.add_argument("--scene", metavar="FILE", help="a scene saved from the window (.json)")
     p.add_argument("--start", nargs="+", type=_number, metavar="X [Y]",
                    help="the walker's start point")
     p.add_argument("--lr", type=_number, help="learning rate η (the stride for the stride rule)")
@@ -73,12 +74,29 @@ def build_parser() -> _Parser:
     b.add_argument("--resolution", type=int, default=128, help="N for an N×N grid of starts")
     b.add_argument("--json", action="store_true", help="print one JSON object")
     b.add_argument("--out", metavar="PNG", help="save the basin map as a PNG")
+    e = sub.add_parser("export", help="export the animation: a .gif, an .mp4 or PNG frames")
+    _scene_options(e)
+    e.add_argument("--out", required=True, metavar="PATH",
+                   help="out.gif, out.mp4, or a folder for frame_00000.png …")
+    e.add_argument("--size", default="1280x720", metavar="WxH", help="frame size (1280x720)")
+    e.add_argument("--fps", type=_number, default=30.0, help="frames per second (30)")
+    e.add_argument("--speed", type=_number, help="walker steps per second (the scene's)")
+    length = e.add_mutually_exclusive_group()
+    length.add_argument("--frames", type=int, help="at most this many frames")
+    length.add_argument("--seconds", type=_number, help="at most this many seconds")
+    e.add_argument("--orbit", action="store_true", help="orbit the camera slowly")
+    e.add_argument("--no-overlay", action="store_true", help="no step/f/‖∇f‖ caption")
+    e.add_argument("--force", action="store_true", help="overwrite an existing output")
     return p
 
 
 def scene_from_args(a: argparse.Namespace) -> Scene:
     """The Scene the options describe: a preset (or the default), then the overrides."""
-    if a.expr is not None:
+    if getattr(a, "scene", None) is not None:
+        from app.core.scene_file import load_scene
+
+        scene = load_scene(a.scene).scene
+    elif a.expr is not None:
         func = compile_expression(a.expr)
         dim = func.dim
         domain = ((-3.0, 3.0),) * dim
@@ -182,12 +200,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_descend(a)
         if a.command == "basins":
             return _cmd_basins(a)
+        if a.command == "export":
+            from app.ui.export_cli import export_command
+
+            return export_command(a, scene_from_args(a), UsageError)
         shot_steps, a.steps = a.steps, None  # in the window, --steps is how far to walk first
-        scene = scene_from_args(a)
+        given = (a.preset, a.expr, a.scene, a.start, a.lr, a.rule)
+        # nothing given: the window reopens the last scene (or the default preset)
+        scene = scene_from_args(a) if any(v is not None for v in given) else None
         from app.ui.app import run_gui  # Qt is imported only when a window is wanted
 
         return run_gui(scene, screenshot=a.screenshot, steps=shot_steps)
-    except (UsageError, ExpressionError, ValueError) as e:
+    except (UsageError, ExpressionError, ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,0 +1,96 @@
+"""Export: PNG folder, GIF and MP4 from the command line and from the window's code path;
+cancel, --force, unwritable places, headless runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.core.scene import Scene
+from app.export.errors import ExportCancelled
+from app.export.readback import read_frames
+from app.export.writers import export_frames
+from app.ui.frames import AnimationSettings, render_animation
+from tests.ui.helpers import distinct_colours, project, red_mask, walker_centre
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZE = (320, 240)
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "export", *args],
+                          capture_output=True, text=True, timeout=240, env=env, cwd=ROOT)
+
+
+def _check_frames(frames: list[np.ndarray], n: int) -> None:
+    assert len(frames) == n
+    assert all(f.shape[:2] == (SIZE[1], SIZE[0]) for f in frames)
+    assert all(distinct_colours(f) > 200 for f in frames), "a blank frame"
+    moving = [not np.array_equal(a, b) for a, b in pairwise(frames[:9])]
+    assert all(moving), "consecutive frames must differ while the walker moves"
+
+
+@pytest.mark.parametrize("name", ["frames", "walk.gif", "walk.mp4"])
+def test_command_line_export_reads_back(tmp_path, name):
+    out = tmp_path / name
+    r = _cli("--preset", "peaks", "--out", str(out), "--size", "320x240", "--frames", "20")
+    assert r.returncode == 0, r.stderr
+    assert "wrote 20 frames" in r.stdout
+    frames = read_frames(out)
+    _check_frames(frames, 20)
+    assert sorted(os.listdir(tmp_path)) == [name], "no temporary files left behind"
+
+
+def test_window_code_path_and_walker_position(qtbot, tmp_path):
+    seen = {}
+
+    def remember(view, model):
+        seen["px"] = project(view, walker_centre(view))
+
+    settings = AnimationSettings(size=SIZE, frames=20, overlay=False)
+    result = export_frames(render_animation(Scene.from_preset("peaks"), settings, remember),
+                           tmp_path / "w.gif", fps=settings.fps)
+    frames = read_frames(result.path)
+    _check_frames(frames, 20)
+    col, row = (round(v) for v in seen["px"])
+    patch = frames[-1][max(0, row - 8): row + 9, max(0, col - 8): col + 9]
+    assert red_mask(patch).sum() >= 5, "the walker's red ball is where it should be"
+
+
+def test_cancel_half_way_leaves_nothing(qtbot, tmp_path):
+    settings = AnimationSettings(size=SIZE, frames=20)
+    with pytest.raises(ExportCancelled):
+        export_frames(render_animation(Scene.from_preset("peaks"), settings),
+                      tmp_path / "c.mp4", fps=30, progress=lambda n: n >= 10)
+    assert os.listdir(tmp_path) == []
+
+
+def test_force_semantics_and_errors(tmp_path):
+    out = tmp_path / "a.gif"
+    out.write_bytes(b"precious")
+    r = _cli("--preset", "bowl", "--out", str(out), "--size", "64x48", "--frames", "3")
+    assert r.returncode == 2 and r.stderr.startswith("error: ") and "--force" in r.stderr
+    assert out.read_bytes() == b"precious"
+    r = _cli("--preset", "bowl", "--out", str(out), "--size", "64x48", "--frames", "3",
+             "--force")
+    assert r.returncode == 0, r.stderr
+    assert len(read_frames(out)) == 3
+    for bad, fragment in [(str(tmp_path / "x.avi"), "unknown format"),
+                          ("/sys/x.gif", "cannot write"),
+                          (str(out / "inside-a-file.gif"), "cannot write")]:
+        r = _cli("--preset", "bowl", "--out", bad, "--frames", "3")
+        assert r.returncode == 2 and fragment in r.stderr and "Traceback" not in r.stderr
+
+
+def test_headless_run_starts_its_own_display(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    r = _cli("--preset", "saddle", "--out", str(tmp_path / "h.gif"), "--size", "160x120",
+             "--frames", "4", env=env)
+    assert r.returncode == 0, r.stderr
+    assert len(read_frames(tmp_path / "h.gif")) == 4
