@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from app.core.descent import StopReason
 from app.core.scene import Scene
 from app.core.scene_file import parse_scene, scene_to_dict
+from app.ui import scene_actions
+from app.ui.export_dialog import export_from_window
 from app.ui.model import SceneModel
 from app.ui.panel import ScenePanel
 from app.ui.view3d import MountainView
@@ -112,6 +114,16 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.open_action = self._action(file_menu, "&Open scene…", "Ctrl+O",
+                                        "Open a saved scene (.json)",
+                                        lambda: scene_actions.open_dialog(self))
+        self.save_action = self._action(file_menu, "&Save scene…", "Ctrl+S",
+                                        "Save this scene to reproduce the picture later",
+                                        lambda: scene_actions.save_dialog(self))
+        self.export_action = self._action(file_menu, "&Export animation…", "Ctrl+E",
+                                          "Export a GIF, an MP4 or PNG frames",
+                                          lambda: export_from_window(self))
+        file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit,
                                         "Close the window", self.close)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
