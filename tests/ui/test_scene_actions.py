@@ -45,3 +45,14 @@ def test_export_dialog_defaults_and_settings(qtbot):
     d.size.setCurrentText("huge")
     with pytest.raises(ValueError):
         d.settings()
+
+
+def test_dialog_export_path_writes_the_file(qtbot, tmp_path):
+    from app.core.scene import Scene
+    from app.export.readback import read_frames
+    from app.ui.export_dialog import run_export
+    from app.ui.frames import AnimationSettings
+
+    result = run_export(None, Scene.from_preset("bowl"), str(tmp_path / "d.gif"),
+                        AnimationSettings(size=(160, 120), frames=6))
+    assert result.frames == 6 and len(read_frames(result.path)) == 6
