@@ -23,9 +23,11 @@ from app.core.descent import StopReason
 from app.core.scene import Scene
 from app.core.scene_file import parse_scene, scene_to_dict
 from app.ui import scene_actions
+from app.ui.contour_view import ContourView
 from app.ui.export_dialog import export_from_window
 from app.ui.model import SceneModel
 from app.ui.panel import ScenePanel
+from app.ui.pick_controller import PickController
 from app.ui.view3d import MountainView
 from app.ui.widgets import format_number
 
@@ -99,9 +101,22 @@ class MainWindow(QMainWindow):
                               | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.panel.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.map = ContourView(self.model)
+        self.map_dock = QDockWidget("Map", self)
+        self.map_dock.setObjectName("map_dock")
+        self.map_dock.setWidget(self.map)
+        self.map.setMinimumSize(260, 220)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.map_dock)
+        self.splitDockWidget(self.dock, self.map_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.dock], [390], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock, self.map_dock], [480, 320], Qt.Orientation.Vertical)
+        self.picker = PickController(self.view, self.model)
         self.status = QLabel()
         self.status.setToolTip("Where the walker is, or why it stopped")
         self.statusBar().addWidget(self.status, 1)
+        self.hover = QLabel()
+        self.hover.setToolTip("f under the mouse on the map")
+        self.statusBar().addPermanentWidget(self.hover)
         self._make_menus()
         self._spin_keys = _SpinBoxKeys(self)
         for spin in self.panel.findChildren(QAbstractSpinBox):
@@ -136,6 +151,14 @@ class MainWindow(QMainWindow):
         self.wire_action = self._action(view_menu, "&Wireframe", "W", "Show grid lines",
                                         lambda on: self.model.update(wireframe=on), True)
         view_menu.addAction(self.dock.toggleViewAction())
+        view_menu.addAction(self.map_dock.toggleViewAction())
+        self.pick_action = self._action(view_menu, "&Pick start on the mountain", "P",
+                                        "Drag on the 3D mountain to move the start "
+                                        "(or hold Shift while dragging)",
+                                        lambda on: self.picker.set_sticky(on), True)
+        toolbar = self.addToolBar("Tools")
+        toolbar.setObjectName("tools")
+        toolbar.addAction(self.pick_action)
         run_menu = bar.addMenu("&Run")
         self.play_action = self._action(run_menu, "&Play / pause", "Space",
                                         "Play or pause the walker", self.model.toggle_play)
@@ -160,6 +183,7 @@ class MainWindow(QMainWindow):
         m.finished.connect(self._on_finished)
         m.scene_changed.connect(self._on_scene_changed)
         self.view.surface_failed.connect(self._on_surface_failed)
+        self.map.hover_text.connect(self.hover.setText)
         app = QApplication.instance()
         self._focus_hooked = app is not None
         if app is not None:
@@ -220,5 +244,7 @@ class MainWindow(QMainWindow):
         if app is not None and self._focus_hooked:
             self._focus_hooked = False
             app.focusChanged.disconnect(self._on_focus_changed)
+        self.view.removeEventFilter(self.picker)
+        self.map.dispose()
         self.view.dispose()
         super().closeEvent(event)

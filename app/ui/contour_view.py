@@ -1,0 +1,191 @@
+"""The top-down map: a heat map of f with iso-lines, the trail, the walker and the start.
+A plain click or drag sets the start; hovering shows x, y and f(x, y). For a 1-D function
+it shows the curve f(x) with the walker and its tangent (the explainer's slope picture)."""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+
+from app.core.colormaps import colormap
+from app.core.surface import evaluate_grid, robust_range
+from app.ui.model import SceneModel
+
+GRID = 160
+LEVELS = 12
+WALKER = (255, 20, 13)
+PREVIEW = (255, 255, 255, 170)
+
+
+class _PickBox(pg.ViewBox):
+    """Left click/drag picks (reported in data coordinates); right drag pans, wheel zooms."""
+
+    def __init__(self, owner: ContourView) -> None:
+        super().__init__(enableMenu=False)
+        self.owner = weakref.proxy(owner)  # no reference cycle through pyqtgraph's registry
+
+    def mouseClickEvent(self, ev) -> None:  # Qt-style override (pyqtgraph)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.owner.pick(p.x(), p.y(), final=True)
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # Qt-style override (pyqtgraph)
+        if ev.button() != Qt.MouseButton.LeftButton:
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        p = self.mapSceneToView(ev.scenePos())
+        self.owner.pick(p.x(), p.y(), final=ev.isFinish())
+
+
+class ContourView(pg.PlotWidget):
+    hover_text = Signal(str)        # "x=… y=… f=…" under the cursor ("" when outside)
+
+    def __init__(self, model: SceneModel, parent=None) -> None:
+        self.box = _PickBox(self)
+        super().__init__(parent, viewBox=self.box)
+        self.model = model
+        self._overlay: np.ndarray | None = None
+        self.setBackground((24, 26, 33))
+        self.setToolTip("Click or drag to put the walker's start there; right-drag pans, "
+                        "wheel zooms")
+        self.image = pg.ImageItem()
+        self.curve = pg.PlotDataItem(pen=pg.mkPen((120, 190, 255), width=2))
+        self.tangent = pg.PlotDataItem(pen=pg.mkPen((255, 210, 60), width=2, style=Qt.DashLine))
+        self.isos = [pg.IsocurveItem(pen=pg.mkPen(20, 20, 20, 110)) for _ in range(LEVELS)]
+        self.preview = pg.PlotDataItem(pen=pg.mkPen(PREVIEW, width=2, style=Qt.DashLine))
+        self.trail = pg.PlotDataItem(pen=pg.mkPen(WALKER, width=2.5))
+        self.start = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(245, 245, 245),
+                                        pen=pg.mkPen(0, 0, 0))
+        self.walker = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(*WALKER),
+                                         pen=pg.mkPen(255, 255, 255, width=1.5))
+        for item in (self.image, *self.isos, self.curve, self.tangent, self.preview, self.trail,
+                     self.start, self.walker):
+            self.addItem(item)
+        self.image.setZValue(-10)
+        self.setLabel("bottom", "x")
+        self.setLabel("left", "y")
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._connect_signals()
+        self.update_surface()
+        self.update_trajectory(model.trajectory)
+
+    def _connect_signals(self) -> None:
+        self.model.surface_changed.connect(self.update_surface)
+        self.model.trajectory_changed.connect(self.update_trajectory)
+        self.model.position_changed.connect(self.update_position)
+
+    def dispose(self) -> None:
+        """Disconnect from the model before the window goes (as MountainView.dispose)."""
+        for sig, slot in ((self.model.surface_changed, self.update_surface),
+                          (self.model.trajectory_changed, self.update_trajectory),
+                          (self.model.position_changed, self.update_position)):
+            sig.disconnect(slot)
+        self.scene().sigMouseMoved.disconnect(self._on_mouse_moved)
+
+    # ---- model → view ---------------------------------------------------------------------
+    def update_surface(self) -> None:
+        s, func = self.model.scene, self.model.func
+        one_d = func.dim == 1
+        for iso in self.isos:
+            iso.setVisible(not one_d)
+        self.image.setVisible(not one_d)
+        self.curve.setVisible(one_d)
+        self.tangent.setVisible(one_d)
+        if one_d:
+            (x0, x1), = s.domain
+            xs = np.linspace(x0, x1, 600)
+            f = func.value(xs)
+            self.curve.setData(xs, f, connect="finite")
+            self.setLabel("left", "f(x)")
+            lo, hi = robust_range(f)
+            self.box.setRange(xRange=(x0, x1), yRange=(lo, hi), padding=0.05)
+            return
+        self.setLabel("left", "y")
+        (x0, x1), (y0, y1) = s.domain
+        xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+        X, Y = np.meshgrid(xs, ys, indexing="ij")
+        f, _ = evaluate_grid(func, np.stack([X, Y], -1))
+        lo, hi = robust_range(f)
+        rgb = (colormap(s.cmap, (f - lo) / (hi - lo)) * 255).astype(np.uint8)
+        rgb[~np.isfinite(f)] = (40, 40, 46)
+        self._rgb = rgb
+        self._show_image()
+        rect = pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
+        self.image.setRect(rect)
+        clean = np.where(np.isfinite(f), np.clip(f, lo, hi), hi)
+        for iso, level in zip(self.isos, np.linspace(lo, hi, LEVELS + 2)[1:-1], strict=True):
+            iso.setParentItem(self.image)
+            iso.setData(clean, level)
+        self.box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+        self.box.setAspectLocked(True)
+
+    def set_overlay_image(self, rgb: np.ndarray | None) -> None:
+        """Show ``rgb`` (nx, ny, 3), x-major like the surface grid, instead of the heat map —
+        e.g. a basins-of-attraction map; None restores the heat map."""
+        self._overlay = None if rgb is None else np.asarray(rgb, np.uint8)
+        self._show_image()
+
+    def _show_image(self) -> None:
+        self.image.setImage(self._overlay if self._overlay is not None else self._rgb,
+                            levels=(0, 255))
+
+    def update_trajectory(self, trajectory) -> None:
+        self.update_position(self.model.position)
+        p0 = trajectory.points[0]
+        self.start.setData([p0[0]], [self._y(p0)])
+
+    def update_position(self, position: float) -> None:
+        pts = self.model.trajectory.points
+        k = int(np.floor(position + 1e-9))
+        pt, f, g = self.model.state_at(position)
+        path = np.vstack([pts[: k + 1], pt[None]]) if position > 0 else pts[:1]
+        ys = path[:, 1] if pts.shape[1] == 2 else self.model.func.value(path[:, 0])
+        self.trail.setData(path[:, 0], ys)
+        self.walker.setData([pt[0]], [self._y(pt, f)])
+        if self.model.func.dim == 1 and np.isfinite(f):
+            (x0, x1), = self.model.scene.domain
+            half = 0.12 * (x1 - x0)
+            xs = np.array([pt[0] - half, pt[0] + half])
+            self.tangent.setData(xs, f + g[0] * (xs - pt[0]))
+
+    def _y(self, p: np.ndarray, f: float | None = None) -> float:
+        if len(p) == 2:
+            return float(p[1])
+        return float(self.model.func.value(p[0])) if f is None else f
+
+    # ---- view → model ---------------------------------------------------------------------
+    def pick(self, x: float, y: float, *, final: bool) -> None:
+        """Start at (x, y) (clamped into the domain): a preview while dragging, the walker
+        reset there on release."""
+        dom = self.model.scene.domain
+        x = float(np.clip(x, *dom[0]))
+        start = (x,) if len(dom) == 1 else (x, float(np.clip(y, *dom[1])))
+        if final:
+            self.preview.setData([], [])
+            self.model.update(start=start)
+            return
+        traj = self.model.scene.replace(start=start).run(self.model.func)
+        p = traj.points
+        self.preview.setData(p[:, 0], p[:, 1] if p.shape[1] == 2 else traj.values)
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        p = self.box.mapSceneToView(pos)
+        dom = self.model.scene.domain
+        inside = dom[0][0] <= p.x() <= dom[0][1] and (len(dom) == 1 or
+                                                      dom[1][0] <= p.y() <= dom[1][1])
+        if not inside:
+            self.hover_text.emit("")
+            return
+        if len(dom) == 1:
+            f = float(self.model.func.value(p.x()))
+            self.hover_text.emit(f"x={p.x():.4g} · f={f:.5g}")
+        else:
+            f = float(self.model.func.value(p.x(), p.y()))
+            self.hover_text.emit(f"x={p.x():.4g} y={p.y():.4g} · f={f:.5g}")
