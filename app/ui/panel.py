@@ -98,7 +98,7 @@ class ScenePanel(QScrollArea):
         self.walker_form = form = QFormLayout(box)
         self.start_x = number_spin(-1e6, 1e6, 4, 0.1, "Where the walker starts: x")
         self.start_y = number_spin(-1e6, 1e6, 4, 0.1, "Where the walker starts: y")
-        form.addRow("start", pair(self.start_x, self.start_y))
+        form.addRow("start x", pair(self.start_x, self.start_y, between="y"))
         self.lr_spin = LogSpinBox(1e-6, 10.0)
         self.lr_spin.setToolTip("Learning rate η (for stride: the step length). Arrows step "
                                 "on a log scale; you can type 1e-3")

@@ -94,6 +94,6 @@ def row(*widgets: QWidget, between: str | None = None) -> QWidget:
     return w
 
 
-def pair(a: QWidget, b: QWidget) -> QWidget:
-    """``a  to  b``: a range of two number boxes."""
-    return row(a, b, between="to")
+def pair(a: QWidget, b: QWidget, between: str = "to") -> QWidget:
+    """``a  to  b``: a range of two number boxes (or another word between them)."""
+    return row(a, b, between=between)
