@@ -137,6 +137,16 @@ class ContourView(pg.PlotWidget):
                             levels=(0, 255))
 
     def update_trajectory(self, trajectory) -> None:
+        for item in getattr(self, "_extra", []):
+            self.removeItem(item)
+        self._extra = []
+        for w in self.model.scene.walkers[1:]:
+            trail = pg.PlotDataItem(pen=pg.mkPen(w.color, width=2.5))
+            dot = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(w.color),
+                                     pen=pg.mkPen(255, 255, 255, width=1))
+            self.addItem(trail)
+            self.addItem(dot)
+            self._extra += [trail, dot]
         self.update_position(self.model.position)
         p0 = trajectory.points[0]
         self.start.setData([p0[0]], [self._y(p0)])
@@ -149,6 +159,16 @@ class ContourView(pg.PlotWidget):
         ys = path[:, 1] if pts.shape[1] == 2 else self.model.func.value(path[:, 0])
         self.trail.setData(path[:, 0], ys)
         self.walker.setData([pt[0]], [self._y(pt, f)])
+        for i in range(1, len(self.model.trajectories)):
+            if 2 * i > len(getattr(self, "_extra", [])):
+                break
+            tp = self.model.trajectories[i].points
+            q = min(position, len(tp) - 1)
+            qt = self.model.point_at(q, walker=i)
+            path = np.vstack([tp[: int(np.floor(q + 1e-9)) + 1], qt[None]])
+            ys = path[:, 1] if tp.shape[1] == 2 else self.model.func.value(path[:, 0])
+            self._extra[2 * i - 2].setData(path[:, 0], ys)
+            self._extra[2 * i - 1].setData([qt[0]], [ys[-1]])
         if self.model.func.dim == 1 and np.isfinite(f):
             (x0, x1), = self.model.scene.domain
             half = 0.12 * (x1 - x0)

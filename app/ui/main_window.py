@@ -23,12 +23,16 @@ from app.core.descent import StopReason
 from app.core.scene import Scene
 from app.core.scene_file import parse_scene, scene_to_dict
 from app.ui import scene_actions
+from app.ui.basins_dialog import basins_dialog
 from app.ui.contour_view import ContourView
 from app.ui.export_dialog import export_from_window
+from app.ui.loss_plot import LossPanel
 from app.ui.model import SceneModel
 from app.ui.panel import ScenePanel
 from app.ui.pick_controller import PickController
 from app.ui.view3d import MountainView
+from app.ui.walker_layer import WalkerLayer
+from app.ui.walkers_panel import WalkersPanel
 from app.ui.widgets import format_number
 
 ORG, APP = "GradientMountain", "gradient-mountain"
@@ -111,6 +115,14 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.dock], [390], Qt.Orientation.Horizontal)
         self.resizeDocks([self.dock, self.map_dock], [480, 320], Qt.Orientation.Vertical)
         self.picker = PickController(self.view, self.model)
+        self.walker_layer = WalkerLayer(self.view, self.model)
+        self.walkers = WalkersPanel(self.model)
+        self.walkers_dock = self._dock("Walkers", "walkers_dock", self.walkers)
+        self.loss = LossPanel(self.model)
+        self.loss_dock = self._dock("Loss and timeline", "loss_dock", self.loss)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.loss_dock)
+        self.splitDockWidget(self.loss_dock, self.walkers_dock, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.loss_dock], [200], Qt.Orientation.Vertical)
         self.status = QLabel()
         self.status.setToolTip("Where the walker is, or why it stopped")
         self.statusBar().addWidget(self.status, 1)
@@ -152,6 +164,8 @@ class MainWindow(QMainWindow):
                                         lambda on: self.model.update(wireframe=on), True)
         view_menu.addAction(self.dock.toggleViewAction())
         view_menu.addAction(self.map_dock.toggleViewAction())
+        view_menu.addAction(self.walkers_dock.toggleViewAction())
+        view_menu.addAction(self.loss_dock.toggleViewAction())
         self.pick_action = self._action(view_menu, "&Pick start on the mountain", "P",
                                         "Drag on the 3D mountain to move the start "
                                         "(or hold Shift while dragging)",
@@ -166,6 +180,23 @@ class MainWindow(QMainWindow):
                                         self.model.step_forward)
         self.reset_action = self._action(run_menu, "&Reset", "R", "Back to the start",
                                          self.model.reset)
+        self.back_action = self._action(run_menu, "Step &back", "Left", "One step back",
+                                        self.model.step_back)
+        self.compare_action = self._action(run_menu, "&Compare optimisers", "Ctrl+M",
+                                           "Gradient, momentum and Adam from the same start",
+                                           lambda: self.walkers.compare())
+        self.basins_action = self._action(run_menu, "&Basins of attraction…", "Ctrl+B",
+                                          "Where does every start end? Colours the map",
+                                          lambda: basins_dialog(self))
+        self.clear_basins_action = self._action(run_menu, "C&lear basins", "",
+                                                "Back to the height map",
+                                                lambda: self.map.set_overlay_image(None))
+
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        return dock
 
     def _action(self, menu, text, key, tip, slot, checkable=False) -> QAction:
         a = QAction(text, self)
@@ -210,13 +241,13 @@ class MainWindow(QMainWindow):
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Single-key shortcuts must not steal typing: in the expression field they are all
-        off; in a spin box only → is (it moves the text cursor there), while Space, R, A and
+        off; in a spin box only → and ← are (they move the text cursor), while Space, R, A and
         W still act (see ``_SpinBoxKeys``)."""
         in_text = isinstance(new, QLineEdit) and not isinstance(new.parent(), QAbstractSpinBox)
         in_spin = isinstance(new, QAbstractSpinBox)
-        for a in (self.play_action, self.step_action, self.reset_action, self.arrows_action,
-                  self.wire_action):
-            off = in_text or (in_spin and a is self.step_action)
+        for a in (self.play_action, self.step_action, self.back_action, self.reset_action,
+                  self.arrows_action, self.wire_action, self.pick_action):
+            off = in_text or (in_spin and a in (self.step_action, self.back_action))
             a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if off
                                  else Qt.ShortcutContext.WindowShortcut)
 
@@ -246,5 +277,7 @@ class MainWindow(QMainWindow):
             app.focusChanged.disconnect(self._on_focus_changed)
         self.view.removeEventFilter(self.picker)
         self.map.dispose()
+        self.walker_layer.dispose()
+        self.loss.dispose()
         self.view.dispose()
         super().closeEvent(event)

@@ -19,7 +19,8 @@ from app.core.rules import Rule
 from app.core.scene import Scene
 
 FRAME_MS = 15                 # playback tick; the view repaints at most once per tick
-_TRAJECTORY_FIELDS = {"start", "rule", "lr", "params", "max_steps", "gtol", "stop_outside"}
+_TRAJECTORY_FIELDS = {"start", "rule", "lr", "params", "max_steps", "gtol", "stop_outside",
+                      "extra_walkers", "color"}
 _SURFACE_FIELDS = {"resolution", "cmap", "exaggeration"}
 _VIEW_FIELDS = {"resolution", "cmap", "exaggeration", "speed", "show_arrows", "wireframe"}
 
@@ -66,7 +67,8 @@ class SceneModel(QObject):
         super().__init__(parent)
         self.scene = scene
         self.func: CompiledFunction = scene.compile()
-        self.trajectory: Trajectory = scene.run(self.func)
+        self.trajectories: list[Trajectory] = scene.run_all(self.func)
+        self.trajectory: Trajectory = self.trajectories[0]
         self.position = 0.0
         self.playing = False
         self._finished_sent = False
@@ -79,7 +81,8 @@ class SceneModel(QObject):
     # ---- derived values the views read -------------------------------------------------
     @property
     def end(self) -> int:
-        return len(self.trajectory) - 1
+        """The last step of the longest walk: all walkers advance in lock-step."""
+        return max(len(t) for t in self.trajectories) - 1
 
     @property
     def step(self) -> int:
@@ -98,10 +101,11 @@ class SceneModel(QObject):
         w = 0.25 * (x1 - x0)
         return (x0, x1), (-w, w)
 
-    def point_at(self, position: float | None = None) -> np.ndarray:
-        """The walker's point (dim,) at a fractional step, on the straight segment between steps."""
+    def point_at(self, position: float | None = None, walker: int = 0) -> np.ndarray:
+        """A walker's point (dim,) at a fractional step, on the straight segment between
+        steps (a walker that has stopped stays where it stopped)."""
         p = self.position if position is None else position
-        pts = self.trajectory.points
+        pts = self.trajectories[walker].points
         k = min(math.floor(p), len(pts) - 1)
         t = p - k
         if t <= 1e-9 or k >= len(pts) - 1:
@@ -179,7 +183,8 @@ class SceneModel(QObject):
         self.scene = scene
         if trajectory:
             self.pause()
-            self.trajectory = scene.run(self.func)
+            self.trajectories = scene.run_all(self.func)
+            self.trajectory = self.trajectories[0]
             self.position = 0.0
             self._finished_sent = False
         self.scene_error.emit("")
@@ -223,6 +228,21 @@ class SceneModel(QObject):
             self._announce_end(force=True)
             return
         self.seek(float(self.step + 1))
+
+    def step_back(self) -> None:
+        """Back to the previous whole step (pauses playback)."""
+        self.pause()
+        self.seek(float(max(0, math.ceil(self.position - 1e-9) - 1)))
+
+    def set_walkers(self, walkers) -> bool:
+        """Replace every walker (the first becomes the scene's own); False if rejected."""
+        try:
+            scene = self.scene.with_walkers(list(walkers))
+        except (ValueError, TypeError) as e:
+            self.scene_error.emit(str(e))
+            return False
+        self._apply(scene, surface=False, trajectory=True)
+        return True
 
     def reset(self) -> None:
         self.pause()

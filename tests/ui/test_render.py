@@ -29,7 +29,7 @@ def walker_pixels(w):
 
 
 def test_walker_is_drawn_at_its_projected_position(make_window):
-    w = make_window("bowl")
+    w = make_window("bowl", size=(1200, 860))   # room for the docks and a big enough view
     for position in (0.0, 3.0, 7.5):
         w.model.seek(position)
         mask, rgb = walker_pixels(w)
