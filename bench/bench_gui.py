@@ -15,6 +15,7 @@ from app.core.expression import compile_expression
 from app.core.scene import Scene
 from app.core.surface import build_mesh
 from bench.bench_core import PEAKS
+from bench.timing import median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
@@ -32,12 +33,7 @@ def _app():
 
 
 def _median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return median_seconds(fn, repeat=repeat, warmup=0)
 
 
 def _dispose(app, widget) -> None:
@@ -97,8 +93,8 @@ def surface_rows() -> list[tuple[str, float, str]]:
     return rows
 
 
-def playing_fps(seconds: float = 3.0) -> float:
-    """Frames actually painted per second while the walker plays, 300² mesh, 1280×800."""
+def playing_fps(seconds: float = 3.0, walkers: int = 1) -> float:
+    """Frames actually painted per second while the walkers play, 300² mesh, 1280×800."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     from app.ui.app import wait_until
@@ -112,6 +108,12 @@ def playing_fps(seconds: float = 3.0) -> float:
     app = _app()
     # 27 steps at 4 steps/s: the walker is still moving when the count ends
     scene = Scene.from_preset("himmelblau", resolution=300, speed=4.0)
+    if walkers > 1:
+        from app.core.scene import WALKER_COLORS, Walker
+
+        extra = [Walker("gradient", 0.01, (), (-0.5 + 0.4 * i, -0.5 - 0.3 * i),
+                        WALKER_COLORS[i % len(WALKER_COLORS)]) for i in range(1, walkers)]
+        scene = scene.with_walkers([scene.walkers[0], *extra])
     w = MainWindow(scene, remember=False)
     w.resize(1280, 800)
     w.show()
@@ -155,6 +157,8 @@ def rows() -> list[tuple[str, float, str]]:
     out = surface_rows()
     out.append(("animation while playing: 300² mesh, 1280×800 window (goal ≥ 30)",
                 playing_fps(), "frames/s"))
+    out.append(("animation while playing: 5 walkers, 300² mesh, 1280×800 window",
+                playing_fps(walkers=5), "frames/s"))
     out.append(("launch to first drawn frame (python start … first paint)",
                 launch_seconds(), "s"))
     return out

@@ -58,6 +58,9 @@ class ContourView(pg.PlotWidget):
         self.image = pg.ImageItem()
         self.curve = pg.PlotDataItem(pen=pg.mkPen((120, 190, 255), width=2))
         self.tangent = pg.PlotDataItem(pen=pg.mkPen((255, 210, 60), width=2, style=Qt.DashLine))
+        self.next_step = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255), width=2),
+                                         symbol="t1", symbolSize=9, symbolBrush=(255, 255, 255))
+        self.slope_text = pg.TextItem(color=(240, 240, 240), anchor=(0, 0))
         self.isos = [pg.IsocurveItem(pen=pg.mkPen(20, 20, 20, 110)) for _ in range(LEVELS)]
         self.preview = pg.PlotDataItem(pen=pg.mkPen(PREVIEW, width=2, style=Qt.DashLine))
         self.trail = pg.PlotDataItem(pen=pg.mkPen(WALKER, width=2.5))
@@ -65,8 +68,8 @@ class ContourView(pg.PlotWidget):
                                         pen=pg.mkPen(0, 0, 0))
         self.walker = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(*WALKER),
                                          pen=pg.mkPen(255, 255, 255, width=1.5))
-        for item in (self.image, *self.isos, self.curve, self.tangent, self.preview, self.trail,
-                     self.start, self.walker):
+        for item in (self.image, *self.isos, self.curve, self.tangent, self.next_step,
+                     self.slope_text, self.preview, self.trail, self.start, self.walker):
             self.addItem(item)
         self.image.setZValue(-10)
         self.setLabel("bottom", "x")
@@ -96,8 +99,8 @@ class ContourView(pg.PlotWidget):
         for iso in self.isos:
             iso.setVisible(not one_d)
         self.image.setVisible(not one_d)
-        self.curve.setVisible(one_d)
-        self.tangent.setVisible(one_d)
+        for item in (self.curve, self.tangent, self.next_step, self.slope_text):
+            item.setVisible(one_d)
         if one_d:
             (x0, x1), = s.domain
             xs = np.linspace(x0, x1, 600)
@@ -174,6 +177,13 @@ class ContourView(pg.PlotWidget):
             half = 0.12 * (x1 - x0)
             xs = np.array([pt[0] - half, pt[0] + half])
             self.tangent.setData(xs, f + g[0] * (xs - pt[0]))
+            pts1 = self.model.trajectory.points[:, 0]
+            nxt = pts1[min(k + 1, len(pts1) - 1)] if k + 1 < len(pts1) else pt[0]
+            fn = float(self.model.func.value(nxt))
+            self.next_step.setData([pt[0], nxt], [f, fn])
+            vb = self.box.viewRange()
+            self.slope_text.setPos(vb[0][0], vb[1][1])
+            self.slope_text.setText(f"f′(x) = {g[0]:.4g}    next step Δx = {nxt - pt[0]:+.4g}")
 
     def _y(self, p: np.ndarray, f: float | None = None) -> float:
         if len(p) == 2:

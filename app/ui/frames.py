@@ -77,10 +77,12 @@ def render_animation(scene: Scene, settings: AnimationSettings = AnimationSettin
     from app.ui.app import wait_until
     from app.ui.model import SceneModel
     from app.ui.view3d import MountainView
+    from app.ui.walker_layer import WalkerLayer
 
     app = QApplication.instance()
     model = SceneModel(scene)
     view = MountainView(model)
+    layer = WalkerLayer(view, model)          # every walker, as in the window
     w, h = settings.size
     view.resize(w, h)
     view.setWindowTitle("Gradient Mountain — exporting")
@@ -109,6 +111,7 @@ def render_animation(scene: Scene, settings: AnimationSettings = AnimationSettin
             yield np.ascontiguousarray(rgba[..., :3])
             app.processEvents()
     finally:
+        layer.dispose()
         view.dispose()
         view.close()
         view.deleteLater()
