@@ -28,27 +28,26 @@ def open_from(window, path: str | Path) -> LoadedScene:
     return loaded
 
 
-def save_dialog(window) -> None:
-    path, _ = QFileDialog.getSaveFileName(window, "Save scene", "scene.json",
-                                          "Gradient Mountain scene (*.json)")
+def _run_dialog(window, path: str, action, verb: str) -> None:
+    """Apply ``action(window, path)``; a one-line message box on failure, else a status."""
     if not path:
         return
     try:
-        save_to(window, path)
+        action(window, path)
     except (SceneFileError, OSError) as e:
-        QMessageBox.warning(window, "Could not save", str(e))
+        QMessageBox.warning(window, f"Could not {verb.lower()}", str(e))
         return
-    window.statusBar().showMessage(f"Saved {path}", 5000)
+    window.statusBar().showMessage(f"{verb}d {path}" if verb.endswith("e") else
+                                   f"{verb}ed {path}", 5000)
+
+
+def save_dialog(window) -> None:
+    path, _ = QFileDialog.getSaveFileName(window, "Save scene", "scene.json",
+                                          "Gradient Mountain scene (*.json)")
+    _run_dialog(window, path, save_to, "Save")
 
 
 def open_dialog(window) -> None:
     path, _ = QFileDialog.getOpenFileName(window, "Open scene", "",
                                           "Gradient Mountain scene (*.json);;All files (*)")
-    if not path:
-        return
-    try:
-        open_from(window, path)
-    except (SceneFileError, OSError) as e:
-        QMessageBox.warning(window, "Could not open", str(e))
-        return
-    window.statusBar().showMessage(f"Opened {path}", 5000)
+    _run_dialog(window, path, open_from, "Open")
