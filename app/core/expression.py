@@ -91,7 +91,7 @@ class CompiledFunction:
         p = np.asarray(points, dtype=float)
         # contiguous coordinates: every ufunc below then reads memory in order (strided
         # views of an (..., 2) array made the whole evaluation ~8 % slower)
-        cols = tuple(np.ascontiguousarray(p[..., i]) for i in range(self.dim))
+        cols = tuple(p[..., i].copy() for i in range(self.dim))
         f, *g = self._call(self._fg, cols, 1 + self.dim)
         # component-major storage (contiguous copies), shown as (..., dim) by a view
         grad = np.empty((self.dim, *f.shape))
