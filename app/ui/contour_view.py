@@ -201,7 +201,13 @@ class ContourView(pg.PlotWidget):
             self.preview.setData([], [])
             self.model.update(start=start)
             return
-        traj = self.model.scene.replace(start=start).run(self.model.func)
+        self.show_preview(self.model.scene.replace(start=start).run(self.model.func))
+
+    def show_preview(self, traj) -> None:
+        """Draw the path a start being picked would take (None clears it)."""
+        if traj is None:
+            self.preview.setData([], [])
+            return
         p = traj.points
         self.preview.setData(p[:, 0], p[:, 1] if p.shape[1] == 2 else traj.values)
 

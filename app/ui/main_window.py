@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         m.scene_changed.connect(self._on_scene_changed)
         self.view.surface_failed.connect(self._on_surface_failed)
         self.map.hover_text.connect(self.hover.setText)
+        self.picker.preview_changed.connect(self.map.show_preview)
         app = QApplication.instance()
         self._focus_hooked = app is not None
         if app is not None:

@@ -94,3 +94,25 @@ def test_headless_run_starts_its_own_display(tmp_path):
              "--frames", "4", env=env)
     assert r.returncode == 0, r.stderr
     assert len(read_frames(tmp_path / "h.gif")) == 4
+
+
+def test_one_dimensional_export_produces_frames(tmp_path):
+    out = tmp_path / "slope.gif"
+    r = _cli("--preset", "double_well", "--out", str(out), "--size", "320x240", "--frames", "6")
+    assert r.returncode == 0, r.stderr
+    frames = read_frames(out)
+    assert len(frames) == 6 and all(distinct_colours(f) > 100 for f in frames)
+    assert not np.array_equal(frames[0], frames[3])
+
+
+def test_several_walkers_are_exported(qtbot, tmp_path):
+    from app.core.scene_file import load_scene
+
+    scene = load_scene(ROOT / "resources" / "scenes" / "compare-optimisers.json").scene
+    seen = {}
+
+    def count(view, model):
+        seen["walkers"] = len(model.trajectories)
+
+    frames = list(render_animation(scene, AnimationSettings(size=SIZE, frames=3), count))
+    assert len(frames) == 3 and seen["walkers"] == 3

@@ -45,8 +45,14 @@ def test_shift_drag_moves_the_start_along_the_surface(make_window, qtbot):
     view = w.view
     target = (2.2, -1.3)
     path = [_pixel_of(w, x, y) for x, y in [(-1.0, 1.0), (0.5, 0.0), (1.5, -0.8), target]]
-    previews = []
+    previews, on_map = [], []
     w.picker.preview_changed.connect(previews.append)
+
+    def map_points(_traj) -> None:
+        xs = w.map.preview.getData()[0]
+        on_map.append(0 if xs is None else len(xs))
+
+    w.picker.preview_changed.connect(map_points)
     azimuth = view.opts["azimuth"]
     _drag(view, path, Qt.KeyboardModifier.ShiftModifier)
     assert view.opts["azimuth"] == azimuth, "a pick must not orbit the camera"
@@ -55,6 +61,7 @@ def test_shift_drag_moves_the_start_along_the_surface(make_window, qtbot):
     footprint = 10.0 / view.width() * 4
     assert abs(sx - target[0]) < footprint and abs(sy - target[1]) < footprint
     assert any(p is not None for p in previews) and previews[-1] is None
+    assert max(on_map) > 1 and on_map[-1] == 0, "the map shows the preview, then clears it"
     assert w.model.position == 0.0, "the walker is reset to the new start"
     assert (w.panel.start_x.value(), w.panel.start_y.value()) == pytest.approx((sx, sy),
                                                                                abs=1e-4)
