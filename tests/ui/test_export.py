@@ -106,13 +106,17 @@ def test_one_dimensional_export_produces_frames(tmp_path):
 
 
 def test_several_walkers_are_exported(qtbot, tmp_path):
+    import pyqtgraph.opengl as gl
+
     from app.core.scene_file import load_scene
 
     scene = load_scene(ROOT / "resources" / "scenes" / "compare-optimisers.json").scene
-    seen = {}
+    balls = {}
 
     def count(view, model):
-        seen["walkers"] = len(model.trajectories)
+        balls[len(model.trajectories)] = sum(isinstance(i, gl.GLMeshItem) for i in view.items)
 
-    frames = list(render_animation(scene, AnimationSettings(size=SIZE, frames=3), count))
-    assert len(frames) == 3 and seen["walkers"] == 3
+    for sc in (scene, scene.with_walkers(scene.walkers[:1])):
+        frames = list(render_animation(sc, AnimationSettings(size=SIZE, frames=3), count))
+        assert len(frames) == 3
+    assert balls[3] == balls[1] + 2, "each extra walker has its own ball in the export"
