@@ -119,8 +119,8 @@ def _slab(o: float, d: float, lo: float, hi: float, t0: float, t1: float) -> tup
 
 def _gap(ray: Ray, height: Height, t: np.ndarray) -> np.ndarray:
     """g(t) = ray_z(t) − H(ray_x(t), ray_y(t)); NaN where H is undefined (or infinite)."""
-    p = ray.origin + t[:, None] * ray.direction
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # inf·0 for a denormal direction component
+        p = ray.origin + t[:, None] * ray.direction
         h = np.broadcast_to(np.asarray(height(p[:, 0], p[:, 1]), dtype=float), t.shape)
         g = p[:, 2] - h
     return np.where(np.isfinite(g), g, np.nan)

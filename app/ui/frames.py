@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from PySide6.QtGui import QImage
 
 from app.core.scene import Scene
 
@@ -68,42 +69,65 @@ def _draw_overlay(rgba: np.ndarray, text: str) -> np.ndarray:
     return buf
 
 
+def _widget_rgba(widget) -> np.ndarray:
+    """A plain (non-GL) widget as an (h, w, 4) RGBA array."""
+    img = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGBA8888)
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(),
+                                                          img.bytesPerLine() // 4, 4)
+    return arr[:, : img.width()].copy()
+
+
 def render_animation(scene: Scene, settings: AnimationSettings = AnimationSettings(),
                      on_frame: Callable[[Any, Any], None] | None = None) -> Iterator[np.ndarray]:
     """Yield (h, w, 3) uint8 frames of ``scene``'s walk (a QApplication must exist).
-    ``on_frame(view, model)`` is called after each frame (tests read the camera there)."""
+    A 2-D function is drawn as the 3D mountain; a 1-D one as the explainer's picture, the
+    curve with the walker, its tangent and slope. ``on_frame(view, model)`` is called after
+    each frame (tests read the camera there)."""
     from PySide6.QtWidgets import QApplication
 
     from app.ui.app import wait_until
+    from app.ui.contour_view import ContourView
     from app.ui.model import SceneModel
     from app.ui.view3d import MountainView
     from app.ui.walker_layer import WalkerLayer
 
     app = QApplication.instance()
     model = SceneModel(scene)
-    view = MountainView(model)
-    layer = WalkerLayer(view, model)          # every walker, as in the window
+    one_d = model.func.dim == 1
+    view = ContourView(model) if one_d else MountainView(model)
+    layer = None if one_d else WalkerLayer(view, model)   # every walker, as in the window
     w, h = settings.size
     view.resize(w, h)
     view.setWindowTitle("Gradient Mountain — exporting")
     view.show()
     try:
-        if not wait_until(app, lambda: not view.busy and view.mesh is not None, 120):
+        if not one_d and not wait_until(app, lambda: not view.busy and view.mesh is not None,
+                                        120):
             raise RuntimeError(view.mesh_error or "the surface could not be drawn")
         app.processEvents()
         view.resize(w, h)
-        view.reset_camera()
+        if one_d:   # fit the curve's range to the final geometry, then let the layout settle
+            view.update_surface()
+            for _ in range(5):
+                app.processEvents()
+        else:
+            view.reset_camera()
         speed = settings.speed or scene.speed
         total = settings.frame_count(model.end, speed)
-        azimuth = float(view.opts["azimuth"])
+        azimuth = 0.0 if one_d else float(view.opts["azimuth"])
         for i in range(total):
             model.seek(min(i * speed / settings.fps, float(model.end)))
-            if settings.orbit:
+            if settings.orbit and not one_d:
                 view.setCameraPosition(azimuth=azimuth + ORBIT_DEG_PER_S * i / settings.fps)
-            # the widget's own framebuffer carries the axis labels (drawn with QPainter);
-            # an off-screen render at another size would lose them
-            exact = (view.width(), view.height()) == (w, h) and view.devicePixelRatio() == 1
-            rgba = view.render_array(None if exact else (w, h))
+            if one_d:
+                rgba = _widget_rgba(view)
+                if rgba.shape[:2] != (h, w):
+                    raise RuntimeError(f"cannot draw a {w}×{h} frame on this screen")
+            else:
+                # the widget's own framebuffer carries the axis labels (drawn with QPainter);
+                # an off-screen render at another size would lose them
+                exact = (view.width(), view.height()) == (w, h) and view.devicePixelRatio() == 1
+                rgba = view.render_array(None if exact else (w, h))
             if settings.overlay:
                 rgba = _draw_overlay(rgba, overlay_text(model))
             if on_frame is not None:
@@ -111,7 +135,8 @@ def render_animation(scene: Scene, settings: AnimationSettings = AnimationSettin
             yield np.ascontiguousarray(rgba[..., :3])
             app.processEvents()
     finally:
-        layer.dispose()
+        if layer is not None:
+            layer.dispose()
         view.dispose()
         view.close()
         view.deleteLater()

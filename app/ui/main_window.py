@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QSplitter,
     QWidget,
 )
 
@@ -96,7 +97,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Gradient Mountain")
         self.model = SceneModel(scene, self)
         self.view = MountainView(self.model, self)
-        self.setCentralWidget(self.view)
+        # 1-D functions: the explainer's picture (curve, walker, tangent, slope) joins the
+        # centre below the 3D ribbon; it is hidden for functions of x and y
+        self.curve_view = ContourView(self.model)
+        self.centre = QSplitter(Qt.Orientation.Vertical)
+        self.centre.addWidget(self.view)
+        self.centre.addWidget(self.curve_view)
+        self.centre.setSizes([300, 500])
+        self.setCentralWidget(self.centre)
         self.panel = ScenePanel(self.model)
         self.dock = QDockWidget("Scene", self)
         self.dock.setObjectName("scene_dock")
@@ -239,6 +247,7 @@ class MainWindow(QMainWindow):
             action.setChecked(on)
             action.blockSignals(False)
         self.setWindowTitle(f"Gradient Mountain — f = {scene.expression}")
+        self.curve_view.setVisible(scene.dim == 1)
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Single-key shortcuts must not steal typing: in the expression field they are all
@@ -278,6 +287,7 @@ class MainWindow(QMainWindow):
             app.focusChanged.disconnect(self._on_focus_changed)
         self.view.removeEventFilter(self.picker)
         self.map.dispose()
+        self.curve_view.dispose()
         self.walker_layer.dispose()
         self.loss.dispose()
         self.view.dispose()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QColorDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,7 +21,20 @@ from app.core.curvature import curvature_at
 from app.core.rules import Rule
 from app.core.scene import WALKER_COLORS, Walker
 
-COLUMNS = ("", "rule", "η", "start x", "start y")
+COLUMNS = ("", "rule", "η", "start x", "start y", "parameters")
+
+
+def parse_params(text: str, rule: Rule) -> tuple[tuple[str, float], ...]:
+    """'beta=0.5, eps=1e-8' -> (("beta", 0.5), ("eps", 1e-8)); only the rule's own names."""
+    out = []
+    for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if not sep or key not in rule.defaults:
+            names = ", ".join(rule.defaults) or "none"
+            raise ValueError(f"{rule.value} takes the parameters: {names} (as name=value)")
+        out.append((key, float(value)))
+    return tuple(out)
 
 
 def compare_walkers(model) -> list[Walker]:
@@ -72,6 +86,7 @@ class WalkersPanel(QWidget):
         self.add_button.clicked.connect(self._on_add_clicked)
         self.remove_button.clicked.connect(self._on_remove_clicked)
         self.compare_button.clicked.connect(self.compare)
+        self.table.cellDoubleClicked.connect(self._on_cell_double_clicked)
 
     # ---- model → view ---------------------------------------------------------------------
     def _on_scene_changed(self, scene) -> None:
@@ -80,10 +95,11 @@ class WalkersPanel(QWidget):
         for r, w in enumerate(scene.walkers):
             swatch = QTableWidgetItem("●")
             swatch.setForeground(QColor(w.color))
-            swatch.setToolTip(w.label)
+            swatch.setToolTip(f"{w.label} — double-click to change the colour")
             cells = [swatch, QTableWidgetItem(w.rule), QTableWidgetItem(f"{w.lr:g}"),
                      QTableWidgetItem(f"{w.start[0]:.4g}"),
-                     QTableWidgetItem(f"{w.start[1]:.4g}" if len(w.start) > 1 else "")]
+                     QTableWidgetItem(f"{w.start[1]:.4g}" if len(w.start) > 1 else ""),
+                     QTableWidgetItem(", ".join(f"{k}={v:g}" for k, v in w.params))]
             for c, item in enumerate(cells):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
@@ -114,6 +130,9 @@ class WalkersPanel(QWidget):
                                                    if k in rule.defaults), w.start, w.color)
             elif c == 2:
                 w = Walker(w.rule, float(text), w.params, w.start, w.color)
+            elif c == 5:
+                w = Walker(w.rule, w.lr, parse_params(text, Rule.parse(w.rule)), w.start,
+                           w.color)
             elif c in (3, 4) and c - 3 < len(w.start):
                 start = list(w.start)
                 start[c - 3] = float(text)
@@ -125,6 +144,20 @@ class WalkersPanel(QWidget):
         walkers[r] = w
         if not self.model.set_walkers(walkers):
             self._on_scene_changed(self.model.scene)
+
+    def _on_cell_double_clicked(self, row: int, column: int) -> None:
+        if column == 0:
+            color = QColorDialog.getColor(QColor(self.model.scene.walkers[row].color), self,
+                                          "Walker colour")
+            if color.isValid():
+                self.set_color(row, color.name())
+
+    def set_color(self, row: int, color: str) -> bool:
+        """Give walker ``row`` the colour ``color`` ('#rrggbb')."""
+        walkers = list(self.model.scene.walkers)
+        w = walkers[row]
+        walkers[row] = Walker(w.rule, w.lr, w.params, w.start, QColor(color).name())
+        return self.model.set_walkers(walkers)
 
     def _on_add_clicked(self) -> None:
         walkers = list(self.model.scene.walkers)

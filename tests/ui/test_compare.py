@@ -102,3 +102,23 @@ def test_basins_colour_the_map(make_window):
     assert t.rowCount() == 6 and t.item(0, 2).text().endswith("%")
     w.clear_basins_action.trigger()
     assert w.map._overlay is None
+
+
+def test_each_walker_has_its_own_parameters_and_colour(make_window):
+    w = make_window("himmelblau")
+    w.walkers.add_button.click()
+    w.walkers.table.item(1, 1).setText("momentum")
+    w.walkers.table.item(1, 5).setText("beta=0.5")
+    assert w.model.scene.walkers[1].params == (("beta", 0.5),)
+    w.walkers.table.item(1, 5).setText("gamma=2")              # not momentum's: refused
+    assert w.model.scene.walkers[1].params == (("beta", 0.5),)
+    assert w.walkers.set_color(1, "#00ff00")
+    assert w.model.scene.walkers[1].color == "#00ff00"
+    assert w.walker_layer.items[0][1].color == pytest.approx((0.0, 1.0, 0.0, 1.0))
+
+
+def test_one_dimensional_centre_shows_the_curve(make_window):
+    w = make_window("double_well")
+    assert w.curve_view.isVisible() and w.curve_view.curve.isVisible()
+    w.model.load_preset("bowl")
+    assert not w.curve_view.isVisible()
