@@ -72,6 +72,9 @@ class ContourView(pg.PlotWidget):
                      self.slope_text, self.preview, self.trail, self.start, self.walker):
             self.addItem(item)
         self.image.setZValue(-10)
+        # the heat map and its iso-lines change only with the function: paint them from a
+        # cached pixmap while the walker moves (repainting 12 iso-curves per frame cost fps)
+        self.image.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setLabel("bottom", "x")
         self.setLabel("left", "y")
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -82,13 +85,17 @@ class ContourView(pg.PlotWidget):
     def _connect_signals(self) -> None:
         self.model.surface_changed.connect(self.update_surface)
         self.model.trajectory_changed.connect(self.update_trajectory)
-        self.model.position_changed.connect(self.update_position)
+        self.model.position_changed_slow.connect(self.update_position)
+
+    def showEvent(self, ev) -> None:  # Qt override: catch up after being hidden
+        super().showEvent(ev)
+        self.update_position(self.model.position)
 
     def dispose(self) -> None:
         """Disconnect from the model before the window goes (as MountainView.dispose)."""
         for sig, slot in ((self.model.surface_changed, self.update_surface),
                           (self.model.trajectory_changed, self.update_trajectory),
-                          (self.model.position_changed, self.update_position)):
+                          (self.model.position_changed_slow, self.update_position)):
             sig.disconnect(slot)
         self.scene().sigMouseMoved.disconnect(self._on_mouse_moved)
 
@@ -155,6 +162,8 @@ class ContourView(pg.PlotWidget):
         self.start.setData([p0[0]], [self._y(p0)])
 
     def update_position(self, position: float) -> None:
+        if not self.isVisible():
+            return
         pts = self.model.trajectory.points
         k = int(np.floor(position + 1e-9))
         pt, f, g = self.model.state_at(position)

@@ -41,14 +41,14 @@ class LossPanel(QWidget):
 
     def _connect_signals(self) -> None:
         self.model.trajectory_changed.connect(self._on_trajectory_changed)
-        self.model.position_changed.connect(self._on_position_changed)
+        self.model.position_changed_slow.connect(self._on_position_changed)
         self.quantity.currentIndexChanged.connect(self._on_trajectory_changed)
         self.log.toggled.connect(self._on_log_changed)
         self.slider.valueChanged.connect(self._on_slider_changed)
 
     def dispose(self) -> None:
         self.model.trajectory_changed.disconnect(self._on_trajectory_changed)
-        self.model.position_changed.disconnect(self._on_position_changed)
+        self.model.position_changed_slow.disconnect(self._on_position_changed)
 
     def _values(self, traj) -> np.ndarray:
         v = traj.values if self.quantity.currentIndex() == 0 else traj.grad_norms

@@ -19,6 +19,7 @@ from app.core.rules import Rule
 from app.core.scene import Scene
 
 FRAME_MS = 15                 # playback tick; the view repaints at most once per tick
+SLOW_MS = 50                  # the docks (map, loss plot, curvature) follow at ≤ 20 Hz
 _TRAJECTORY_FIELDS = {"start", "rule", "lr", "params", "max_steps", "gtol", "stop_outside",
                       "extra_walkers", "color"}
 _SURFACE_FIELDS = {"resolution", "cmap", "exaggeration"}
@@ -58,6 +59,7 @@ class SceneModel(QObject):
     surface_changed = Signal()            # function, domain, resolution, colours or scale
     trajectory_changed = Signal(object)   # Trajectory
     position_changed = Signal(float)      # fractional step index
+    position_changed_slow = Signal(float)  # the same, at most ~20 Hz while playing (docks)
     expression_error = Signal(str, int)   # message, 0-based column or -1
     scene_error = Signal(str)             # any other rejected change ("" when cleared)
     playing_changed = Signal(bool)
@@ -77,6 +79,8 @@ class SceneModel(QObject):
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_tick)
         self._clock = QElapsedTimer()
+        self._slow_clock = QElapsedTimer()
+        self._slow_clock.start()
 
     # ---- derived values the views read -------------------------------------------------
     @property
@@ -217,6 +221,7 @@ class SceneModel(QObject):
         self.playing = False
         self._timer.stop()
         self.playing_changed.emit(False)
+        self.position_changed_slow.emit(self.position)   # the docks catch up
 
     def toggle_play(self) -> None:
         self.pause() if self.playing else self.play()
@@ -254,6 +259,9 @@ class SceneModel(QObject):
             self._finished_sent = False
         self.position = p
         self.position_changed.emit(p)
+        if not self.playing or p >= self.end or self._slow_clock.elapsed() >= SLOW_MS:
+            self._slow_clock.restart()
+            self.position_changed_slow.emit(p)
         if p >= self.end:
             self._announce_end()
 

@@ -81,7 +81,7 @@ class WalkersPanel(QWidget):
 
     def _connect_signals(self) -> None:
         self.model.scene_changed.connect(self._on_scene_changed)
-        self.model.position_changed.connect(self._on_position_changed)
+        self.model.position_changed_slow.connect(self._on_position_changed)
         self.table.itemChanged.connect(self._on_table_changed)
         self.add_button.clicked.connect(self._on_add_clicked)
         self.remove_button.clicked.connect(self._on_remove_clicked)

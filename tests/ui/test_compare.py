@@ -122,3 +122,15 @@ def test_one_dimensional_centre_shows_the_curve(make_window):
     assert w.curve_view.isVisible() and w.curve_view.curve.isVisible()
     w.model.load_preset("bowl")
     assert not w.curve_view.isVisible()
+
+
+def test_docks_follow_at_a_lower_rate_while_playing_and_catch_up(make_window, qtbot):
+    w = make_window("bowl", speed=40.0)
+    fast, slow = [], []
+    w.model.position_changed.connect(fast.append)
+    w.model.position_changed_slow.connect(slow.append)
+    w.model.play()
+    qtbot.waitUntil(lambda: len(fast) > 20, timeout=10_000)
+    w.model.pause()
+    assert 0 < len(slow) < len(fast)
+    assert slow[-1] == w.model.position and w.loss.cursor.value() == w.model.position
