@@ -20,6 +20,18 @@ WALKER = (255, 20, 13)
 PREVIEW = (255, 255, 255, 170)
 
 
+def grid_transform(domain, shape) -> pg.QtGui.QTransform:
+    """Image/isocurve coordinates → data: pixel (i, j) is centred on the grid sample
+    (linspace over the domain, ``shape`` samples per axis, x-major), i.e. index i + ½ ↦ x_i."""
+    (x0, x1), (y0, y1) = domain[0], domain[1]
+    dx = (x1 - x0) / max(shape[0] - 1, 1)
+    dy = (y1 - y0) / max(shape[1] - 1, 1)
+    tr = pg.QtGui.QTransform()
+    tr.translate(x0 - 0.5 * dx, y0 - 0.5 * dy)
+    tr.scale(dx, dy)
+    return tr
+
+
 class _PickBox(pg.ViewBox):
     """Left click/drag picks (reported in data coordinates); right drag pans, wheel zooms."""
 
@@ -46,12 +58,14 @@ class _PickBox(pg.ViewBox):
 
 class ContourView(pg.PlotWidget):
     hover_text = Signal(str)        # "x=… y=… f=…" under the cursor ("" when outside)
+    preview_changed = Signal(object)  # the path from a start being dragged here, None at the end
 
     def __init__(self, model: SceneModel, parent=None) -> None:
         self.box = _PickBox(self)
         super().__init__(parent, viewBox=self.box)
         self.model = model
         self._overlay: np.ndarray | None = None
+        self._overlay_for: tuple | None = None     # (expression, domain) the overlay shows
         self.setBackground((24, 26, 33))
         self.setToolTip("Click or drag to put the walker's start there; right-drag pans, "
                         "wheel zooms")
@@ -62,19 +76,26 @@ class ContourView(pg.PlotWidget):
                                          symbol="t1", symbolSize=9, symbolBrush=(255, 255, 255))
         self.slope_text = pg.TextItem(color=(240, 240, 240), anchor=(0, 0))
         self.isos = [pg.IsocurveItem(pen=pg.mkPen(20, 20, 20, 110)) for _ in range(LEVELS)]
-        self.preview = pg.PlotDataItem(pen=pg.mkPen(PREVIEW, width=2, style=Qt.DashLine))
+        self.preview = pg.PlotDataItem(pen=pg.mkPen(PREVIEW, width=2),
+                                       shadowPen=pg.mkPen(0, 0, 0, 120, width=4))
+        self.preview_start = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(255, 255, 255, 90),
+                                                pen=pg.mkPen(255, 255, 255, width=1.5))
         self.trail = pg.PlotDataItem(pen=pg.mkPen(WALKER, width=2.5))
         self.start = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(245, 245, 245),
                                         pen=pg.mkPen(0, 0, 0))
         self.walker = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(*WALKER),
                                          pen=pg.mkPen(255, 255, 255, width=1.5))
         for item in (self.image, *self.isos, self.curve, self.tangent, self.next_step,
-                     self.slope_text, self.preview, self.trail, self.start, self.walker):
+                     self.slope_text, self.preview, self.trail, self.start, self.walker,
+                     self.preview_start):
             self.addItem(item)
         self.image.setZValue(-10)
         # the heat map and its iso-lines change only with the function: paint them from a
         # cached pixmap while the walker moves (repainting 12 iso-curves per frame cost fps)
         self.image.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        for iso in self.isos:
+            iso.setZValue(-9)
+            iso.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setLabel("bottom", "x")
         self.setLabel("left", "y")
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -126,25 +147,38 @@ class ContourView(pg.PlotWidget):
         rgb = (colormap(s.cmap, (f - lo) / (hi - lo)) * 255).astype(np.uint8)
         rgb[~np.isfinite(f)] = (40, 40, 46)
         self._rgb = rgb
+        if (s.expression, s.domain) != self._overlay_for:   # a basin map of another function
+            self._overlay, self._overlay_for = None, (s.expression, s.domain)
         self._show_image()
-        rect = pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
-        self.image.setRect(rect)
         clean = np.where(np.isfinite(f), np.clip(f, lo, hi), hi)
+        # isocurve puts sample (i, j) at (i + ½, j + ½): map that onto the sample's (x, y)
+        tr = grid_transform(s.domain, f.shape)
         for iso, level in zip(self.isos, np.linspace(lo, hi, LEVELS + 2)[1:-1], strict=True):
-            iso.setParentItem(self.image)
+            iso.setTransform(tr)
             iso.setData(clean, level)
         self.box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
         self.box.setAspectLocked(True)
 
     def set_overlay_image(self, rgb: np.ndarray | None) -> None:
         """Show ``rgb`` (nx, ny, 3), x-major like the surface grid, instead of the heat map —
-        e.g. a basins-of-attraction map; None restores the heat map."""
-        self._overlay = None if rgb is None else np.asarray(rgb, np.uint8)
+        e.g. a basins-of-attraction map; None restores the heat map. The iso-lines stay on
+        top; the overlay is dropped when the function or the domain changes."""
+        if rgb is not None:
+            rgb = np.asarray(rgb)
+            if rgb.ndim != 3 or rgb.shape[2] not in (3, 4) or min(rgb.shape[:2]) < 1:
+                raise ValueError(f"expected an (nx, ny, 3) RGB image, got shape {rgb.shape}")
+            rgb = rgb.astype(np.uint8, copy=False)
+        s = self.model.scene
+        self._overlay, self._overlay_for = rgb, (s.expression, s.domain)
         self._show_image()
 
     def _show_image(self) -> None:
-        self.image.setImage(self._overlay if self._overlay is not None else self._rgb,
-                            levels=(0, 255))
+        if self.model.scene.dim != 2 or not hasattr(self, "_rgb"):
+            return                           # the 1-D picture has no heat map
+        img = self._overlay if self._overlay is not None else self._rgb
+        self.image.setImage(img, levels=(0, 255))
+        # pixel centres on the grid samples, whatever the image's size (an overlay's may differ)
+        self.image.setTransform(grid_transform(self.model.scene.domain, img.shape[:2]))
 
     def update_trajectory(self, trajectory) -> None:
         for item in getattr(self, "_extra", []):
@@ -207,18 +241,25 @@ class ContourView(pg.PlotWidget):
         x = float(np.clip(x, *dom[0]))
         start = (x,) if len(dom) == 1 else (x, float(np.clip(y, *dom[1])))
         if final:
-            self.preview.setData([], [])
-            self.model.update(start=start)
+            self.show_preview(None)
+            self.preview_changed.emit(None)
+            if self.model.update(start=start):
+                self.model.reset()           # the same start again rewinds the walker too
             return
-        self.show_preview(self.model.scene.replace(start=start).run(self.model.func))
+        traj = self.model.scene.replace(start=start).run(self.model.func)
+        self.show_preview(traj)
+        self.preview_changed.emit(traj)
 
     def show_preview(self, traj) -> None:
         """Draw the path a start being picked would take (None clears it)."""
         if traj is None:
             self.preview.setData([], [])
+            self.preview_start.setData([], [])
             return
         p = traj.points
-        self.preview.setData(p[:, 0], p[:, 1] if p.shape[1] == 2 else traj.values)
+        ys = p[:, 1] if p.shape[1] == 2 else np.asarray(traj.values, float)
+        self.preview.setData(p[:, 0], ys, connect="finite")
+        self.preview_start.setData(p[:1, 0], ys[:1])
 
     def _on_mouse_moved(self, pos: QPointF) -> None:
         p = self.box.mapSceneToView(pos)
@@ -228,9 +269,9 @@ class ContourView(pg.PlotWidget):
         if not inside:
             self.hover_text.emit("")
             return
-        if len(dom) == 1:
-            f = float(self.model.func.value(p.x()))
-            self.hover_text.emit(f"x={p.x():.4g} · f={f:.5g}")
-        else:
-            f = float(self.model.func.value(p.x(), p.y()))
-            self.hover_text.emit(f"x={p.x():.4g} y={p.y():.4g} · f={f:.5g}")
+        with np.errstate(all="ignore"):
+            args = (p.x(),) if len(dom) == 1 else (p.x(), p.y())
+            f = float(np.asarray(self.model.func.value(*map(np.float64, args))).reshape(-1)[0])
+        fs = f"{f:.5g}" if np.isfinite(f) else "undefined"
+        where = " ".join(f"{n}={v:.4g}" for n, v in zip("xy", args, strict=False))
+        self.hover_text.emit(f"{where} · f={fs}")

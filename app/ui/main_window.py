@@ -224,6 +224,9 @@ class MainWindow(QMainWindow):
         self.view.surface_failed.connect(self._on_surface_failed)
         self.map.hover_text.connect(self.hover.setText)
         self.picker.preview_changed.connect(self.map.show_preview)
+        self.picker.preview_changed.connect(self.curve_view.show_preview)
+        self.map.preview_changed.connect(self.picker.show_path)
+        self.curve_view.preview_changed.connect(self.picker.show_path)
         app = QApplication.instance()
         self._focus_hooked = app is not None
         if app is not None:

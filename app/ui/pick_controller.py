@@ -2,7 +2,14 @@
 
 Mouse events become plain numbers here (pixel, matrices, viewport) and the maths is
 app/core/picking.py. While dragging, the whole path from the point under the cursor is
-previewed; on release the walker is reset to the new start. Plain drags still orbit.
+previewed (a white line with a dark halo and a small ball on the surface, and the same
+path on the map; a drag on the map previews here through ``show_path``); on
+release the walker is reset to the new start, Escape cancels. Plain drags still orbit.
+
+Pixels: pyqtgraph 0.14 draws with ``projectionMatrix(getViewport())`` where the viewport is
+the logical (0, 0, w, h); Qt's ``event.position()`` is logical too, so the ray needs no
+device-pixel ratio (dpr = 1 against a logical viewport gives the same ray as dpr against the
+device one; tests/ui/test_picking_ui.py checks it at QT_SCALE_FACTOR=2).
 """
 
 from __future__ import annotations
@@ -10,11 +17,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph.opengl as gl
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 
 from app.core.picking import pick_start
 from app.core.surface import surface_path
+from app.ui.decorations import OPAQUE_NO_OFFSET, ball, place
 
 PREVIEW_RGBA = (1.0, 1.0, 1.0, 0.9)
+HALO_RGBA = (0.0, 0.0, 0.0, 0.45)
+SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 class PickController(QObject):
@@ -29,9 +40,19 @@ class PickController(QObject):
         self.preview = gl.GLLinePlotItem(mode="line_strip", color=PREVIEW_RGBA, width=2.5,
                                          glOptions="translucent", antialias=False)
         self.preview.setDepthValue(6)
-        self.preview.setVisible(False)
-        view.addItem(self.preview)
+        # a dark halo under the white line: it reads on light and dark colour maps alike
+        self.halo = gl.GLLinePlotItem(mode="line_strip", color=HALO_RGBA, width=5.5,
+                                      glOptions="translucent", antialias=False)
+        self.halo.setDepthValue(5)
+        self.marker = gl.GLMeshItem(meshdata=ball((0.95, 0.95, 0.95)), smooth=True,
+                                    computeNormals=False, shader=None,
+                                    glOptions=OPAQUE_NO_OFFSET)
+        self.marker.setDepthValue(7)
+        for item in (self.halo, self.preview, self.marker):
+            item.setVisible(False)
+            view.addItem(item)
         view.installEventFilter(self)
+        view.setMouseTracking(True)        # hover moves tell us when Shift is held
         view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def set_sticky(self, on: bool) -> None:
@@ -39,33 +60,50 @@ class PickController(QObject):
         self._update_cursor(self.sticky)
 
     def _update_cursor(self, picking: bool) -> None:
-        if picking:
-            self.view.setCursor(Qt.CursorShape.CrossCursor)
-        else:
+        want = Qt.CursorShape.CrossCursor if picking or self.dragging else None
+        have = self.view.cursor().shape() if self.view.testAttribute(
+            Qt.WidgetAttribute.WA_SetCursor) else None
+        if want == have:
+            return
+        if want is None:
             self.view.unsetCursor()
+        else:
+            self.view.setCursor(want)
 
     # ---- pixel -> start ---------------------------------------------------------------------
     def matrices(self) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-        """Row-major MVP (clip = M @ [x, y, z, 1]) and the logical viewport."""
-        w, h = self.view.width(), self.view.height()
-        vp = (0, 0, w, h)
+        """Row-major MVP (clip = M @ [x, y, z, 1]) and the logical viewport, exactly as
+        pyqtgraph's paintGL builds them."""
+        vp = tuple(int(v) for v in self.view.getViewport())
         m = self.view.projectionMatrix(vp, vp) * self.view.viewMatrix()
         return np.array(m.data(), float).reshape(4, 4).T, vp
 
-    def start_at(self, px: float, py: float, *, clamp: bool) -> tuple[float, ...] | None:
-        """The start under the pixel (logical, top-left origin), or None off the surface."""
+    def height(self):
+        """The displayed height Z(x, y) = vscale(f) of the current mesh (None before one)."""
         mesh = self.view.mesh
         if mesh is None:
             return None
         vs, func = mesh.vscale, self.model.display_function
 
         def height(x, y):
-            return vs.to_display(func.value(x, y))
+            with np.errstate(all="ignore"):
+                return vs.to_display(func.value(x, y))
 
+        return height
+
+    def start_at(self, px: float, py: float, *, clamp: bool) -> tuple[float, ...] | None:
+        """The start under the pixel (logical, top-left origin), or None off the surface."""
+        height = self.height()
+        if height is None:
+            return None
+        vs = self.view.mesh.vscale
         mvp, vp = self.matrices()
         z_range = (float(vs.to_display(vs.lo)), float(vs.to_display(vs.hi)))
-        hit = pick_start(px, py, mvp, vp, height, self.model.display_domain, clamp=clamp,
-                         z_range=z_range, plane_z=z_range[0])
+        try:
+            hit = pick_start(px, py, mvp, vp, height, self.model.display_domain, clamp=clamp,
+                             z_range=z_range, plane_z=z_range[0])
+        except (ArithmeticError, ValueError):   # a function that raises: treat as a miss
+            return None
         if hit is None or not np.all(np.isfinite(hit)):
             return None
         return (float(hit[0]),) if self.model.scene.dim == 1 else (float(hit[0]),
@@ -74,13 +112,19 @@ class PickController(QObject):
     # ---- events -----------------------------------------------------------------------------
     def eventFilter(self, obj, ev) -> bool:  # Qt override
         t = ev.type()
-        if t in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and \
-                ev.key() == Qt.Key.Key_Shift:
-            self._update_cursor(self.sticky or t == QEvent.Type.KeyPress)
+        if t in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            if ev.key() == Qt.Key.Key_Shift:
+                self._update_cursor(self.sticky or t == QEvent.Type.KeyPress)
+            elif ev.key() == Qt.Key.Key_Escape and self.dragging and t == QEvent.Type.KeyPress:
+                self._end_drag(apply=False)
+                return True
+            return False
+        if t == QEvent.Type.Enter:
+            self._update_cursor(self.sticky or bool(QGuiApplication.queryKeyboardModifiers()
+                                                    & SHIFT))
             return False
         if t == QEvent.Type.MouseButtonPress and ev.button() == Qt.MouseButton.LeftButton:
-            shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            if not (shift or self.sticky):
+            if not (ev.modifiers() & SHIFT or self.sticky):
                 return False
             p = ev.position()
             start = self.start_at(p.x(), p.y(), clamp=False)
@@ -89,32 +133,58 @@ class PickController(QObject):
             self.dragging = True
             self._show_preview(start)
             return True
-        if t == QEvent.Type.MouseMove and self.dragging:
+        if t == QEvent.Type.MouseMove:
+            if not self.dragging:
+                if ev.buttons() == Qt.MouseButton.NoButton:
+                    self._update_cursor(self.sticky or bool(ev.modifiers() & SHIFT))
+                return False
             p = ev.position()
             start = self.start_at(p.x(), p.y(), clamp=True)
             if start is not None:
                 self._show_preview(start)
             return True
         if t == QEvent.Type.MouseButtonRelease and self.dragging:
-            self.dragging = False
-            self.preview.setVisible(False)
-            self.preview_changed.emit(None)
-            if self.last is not None:
-                self.model.update(start=self.last)
+            self._end_drag(apply=True)
             return True
         return False
+
+    def _end_drag(self, *, apply: bool) -> None:
+        self.dragging = False
+        self.show_path(None)
+        self.preview_changed.emit(None)
+        start, self.last = self.last, None
+        # a new start resets the walker; the same start again rewinds it too
+        if apply and start is not None and self.model.update(start=start):
+            self.model.reset()
 
     def _show_preview(self, start: tuple[float, ...]) -> None:
         self.last = start
         traj = self.model.scene.replace(start=start).run(self.model.func)
+        self.show_path(traj)
+        self.preview_changed.emit(traj)
+
+    def show_path(self, traj) -> None:
+        """Draw a previewed Trajectory on the surface (None hides it) — this drag's, or the
+        map's while a start is dragged there."""
+        mesh = self.view.mesh
+        if traj is None or mesh is None:
+            for item in (self.halo, self.preview, self.marker):
+                item.setVisible(False)
+            self.view.update()
+            return
         pts = traj.points
         xy = pts if pts.shape[1] == 2 else np.column_stack([pts[:, 0], np.zeros(len(pts))])
         with np.errstate(all="ignore"):
             path = surface_path(self.model.display_function, xy, 4)
-        mesh = self.view.mesh
-        z = mesh.vscale.to_display(path[:, 2]) + 0.004 * self.view.extent
+            z = mesh.vscale.to_display(path[:, 2]) + 0.003 * self.view.extent
         keep = np.isfinite(z)
-        self.preview.setData(pos=np.column_stack([path[keep, :2], z[keep]]).astype(np.float32))
-        self.preview.setVisible(True)
-        self.preview_changed.emit(traj)
+        if keep.any():
+            pos = np.column_stack([path[keep, :2], z[keep]]).astype(np.float32)
+            self.halo.setData(pos=pos)               # (pyqtgraph keeps the array: copy below)
+            lifted = pos + np.float32([0.0, 0.0, 0.002 * self.view.extent])
+            self.preview.setData(pos=lifted)         # above the halo: passes the depth test
+            r = 0.6 * 0.022 * self.view.extent
+            place(self.marker, (pos[0, 0], pos[0, 1], pos[0, 2] + 0.7 * r), r)
+        for item in (self.halo, self.preview, self.marker):
+            item.setVisible(bool(keep.any()))
         self.view.update()

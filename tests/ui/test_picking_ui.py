@@ -1,7 +1,14 @@
-"""Drag to pick the start: Shift-drag on the real GL widget with real mouse events, plain
-drag still orbits, and the contour map's click/drag and hover."""
+"""Drag to pick the start on the 3D mountain: Shift-drag on the real GL widget with real mouse
+events, plain drag still orbits, the cursor, Escape, 1-D ribbons and a device-pixel ratio of 2.
+(The contour map's click/drag/hover: test_contour.py.)"""
 
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,119 +18,270 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.picking import project
 
+ROOT = Path(__file__).resolve().parents[2]
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+NONE = Qt.KeyboardModifier.NoModifier
 
-def _send(widget, kind, pos, buttons, modifiers=Qt.KeyboardModifier.NoModifier):
-    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else \
-        Qt.MouseButton.NoButton
+
+def send(widget, kind, pos, buttons, modifiers=NONE):
+    """A real QMouseEvent (QTest.mouseMove carries no buttons): the button that changed on
+    press/release, ``buttons`` held after the event."""
+    button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else \
+        Qt.MouseButton.LeftButton
     global_pos = widget.mapToGlobal(pos.toPoint())
     ev = QMouseEvent(kind, pos, QPointF(global_pos), button, buttons, modifiers)
     QApplication.sendEvent(widget, ev)
     QApplication.processEvents()
 
 
-def _drag(widget, points, modifiers=Qt.KeyboardModifier.NoModifier):
+def drag(widget, points, modifiers=NONE, during=None):
+    """Press at points[0], move through the rest, release at the last; ``during()`` is
+    called after each move, before the release."""
     held = Qt.MouseButton.LeftButton
-    _send(widget, QEvent.Type.MouseButtonPress, points[0], held, modifiers)
+    send(widget, QEvent.Type.MouseButtonPress, points[0], held, modifiers)
     for p in points[1:]:
-        _send(widget, QEvent.Type.MouseMove, p, held, modifiers)
-    _send(widget, QEvent.Type.MouseButtonRelease, points[-1], Qt.MouseButton.NoButton,
-          modifiers)
+        send(widget, QEvent.Type.MouseMove, p, held, modifiers)
+        if during is not None:
+            during()
+    send(widget, QEvent.Type.MouseButtonRelease, points[-1], Qt.MouseButton.NoButton,
+         modifiers)
 
 
-def _pixel_of(window, x, y):
-    """Where the surface point above (x, y) appears, from the view's own matrices."""
-    view = window.view
-    z = float(view.mesh.vscale.to_display(window.model.func.value(x, y)))
+def surface_point(window, x, y=0.0) -> np.ndarray:
+    """The displayed surface point above (x, y) — from f and the vertical scale, not from the
+    picker (a 1-D function's ribbon: f(x) at any y)."""
+    f = window.model.display_function.value(np.array(x, float), np.array(y, float))
+    return np.array([x, y, float(window.view.mesh.vscale.to_display(f))])
+
+
+def pixel_of(window, x, y=0.0) -> QPointF:
+    """Where the surface point above (x, y) appears, with the view's own matrices."""
     mvp, vp = window.picker.matrices()
-    px = project(np.array([x, y, z]), mvp, vp)
+    px = project(surface_point(window, x, y), mvp, vp)
     assert px is not None
     return QPointF(*px)
 
 
-def test_shift_drag_moves_the_start_along_the_surface(make_window, qtbot):
+def footprint(window, x, y=0.0) -> float:
+    """The farthest (x, y) distance one screen pixel can span at the surface point (x, y):
+    1 / the smallest singular value of the Jacobian of (x, y) → pixel (the surface is seen
+    at a slant, so a pixel is long in one direction)."""
+    mvp, vp = window.picker.matrices()
+    p0 = np.array(project(surface_point(window, x, y), mvp, vp))
+    d = 1e-4
+    jac = np.column_stack([(np.array(project(surface_point(window, x + dx, y + dy), mvp, vp))
+                            - p0) / d for dx, dy in ((d, 0.0), (0.0, d))])
+    return 1.0 / float(np.linalg.svd(jac, compute_uv=False)[-1])
+
+
+def test_shift_drag_moves_the_start_along_the_surface(make_window):
     w = make_window("himmelblau", resolution=96)
     view = w.view
-    target = (2.2, -1.3)
-    path = [_pixel_of(w, x, y) for x, y in [(-1.0, 1.0), (0.5, 0.0), (1.5, -0.8), target]]
-    previews, on_map = [], []
+    target = (0.5, 3.5)                          # on the far slope, seen from the camera
+    path = [pixel_of(w, x, y) for x, y in [(-1.0, 1.0), (0.0, 2.0), (0.3, 3.0), target]]
+    previews, on_map, in_3d = [], [], []
     w.picker.preview_changed.connect(previews.append)
+    w.model.seek(5.0)
+    camera = (view.opts["azimuth"], view.opts["elevation"])
+    start_before = w.model.scene.start
 
-    def map_points(_traj) -> None:
+    def during() -> None:
         xs = w.map.preview.getData()[0]
         on_map.append(0 if xs is None else len(xs))
+        in_3d.append(w.picker.preview.visible() and w.picker.marker.visible())
+        assert w.model.scene.start == start_before, "the start moves on release only"
 
-    w.picker.preview_changed.connect(map_points)
-    azimuth = view.opts["azimuth"]
-    _drag(view, path, Qt.KeyboardModifier.ShiftModifier)
-    assert view.opts["azimuth"] == azimuth, "a pick must not orbit the camera"
+    drag(view, path, SHIFT, during)
+    assert (view.opts["azimuth"], view.opts["elevation"]) == camera, "a pick must not orbit"
     sx, sy = w.model.scene.start
-    # one pixel on screen spans about domain/width world units here
-    footprint = 10.0 / view.width() * 4
-    assert abs(sx - target[0]) < footprint and abs(sy - target[1]) < footprint
-    assert any(p is not None for p in previews) and previews[-1] is None
-    assert max(on_map) > 1 and on_map[-1] == 0, "the map shows the preview, then clears it"
-    assert w.model.position == 0.0, "the walker is reset to the new start"
+    tol = footprint(w, *target)
+    assert 0 < tol < 0.2
+    assert abs(sx - target[0]) < tol and abs(sy - target[1]) < tol, (sx, sy, tol)
+    # the preview ran from the point under the cursor, live, on the map and in 3D
+    assert len(previews) == len(path) + 1 and previews[-1] is None
+    assert previews[-2].points[0] == pytest.approx([sx, sy])
+    assert min(on_map) > 1 and all(in_3d)
+    assert w.map.preview.getData()[0] is None or len(w.map.preview.getData()[0]) == 0
+    assert not w.picker.preview.visible() and not w.picker.marker.visible()
+    # the walker is reset there, ready to play, and every view agrees
+    assert w.model.position == 0.0 and not w.model.playing
+    assert w.model.trajectory.points[0] == pytest.approx([sx, sy])
     assert (w.panel.start_x.value(), w.panel.start_y.value()) == pytest.approx((sx, sy),
                                                                                abs=1e-4)
-    assert w.model.trajectory.points[0] == pytest.approx([sx, sy])
+    xs, ys = w.map.start.getData()
+    assert (xs[0], ys[0]) == pytest.approx((sx, sy))
+
+
+def test_pick_lands_under_the_cursor_exactly_and_within_a_pixel_at_whole_pixels(make_window):
+    """At the projected pixel itself the pick returns the surface point (to rounding); a real
+    mouse reports whole pixels, which moves the pick by less than a pixel's footprint."""
+    w = make_window("peaks", resolution=120)
+    # points the default camera sees face-on enough (others hide behind the peaks)
+    for x, y in [(-1.5, -2.0), (-0.5, -0.6), (1.5, -1.0), (-2.5, 1.0), (2.5, -2.5)]:
+        p = pixel_of(w, x, y)
+        drag(w.view, [p], SHIFT)
+        assert w.model.scene.start == pytest.approx((x, y), abs=1e-6)
+        drag(w.view, [QPointF(round(p.x()), round(p.y()))], SHIFT)
+        sx, sy = w.model.scene.start
+        tol = footprint(w, x, y)
+        assert tol < 0.1
+        assert np.hypot(sx - x, sy - y) < tol, (x, y, sx, sy, tol)
 
 
 def test_plain_drag_orbits_and_keeps_the_start(make_window):
     w = make_window("peaks")
     view = w.view
     before = w.model.scene.start
-    azimuth = view.opts["azimuth"]
+    camera = (view.opts["azimuth"], view.opts["elevation"])
     c = QPointF(view.width() / 2, view.height() / 2)
-    _drag(view, [c, c + QPointF(40, 0), c + QPointF(90, 10)])
+    drag(view, [c, c + QPointF(40, 15), c + QPointF(90, 30)])
     assert w.model.scene.start == before
-    assert view.opts["azimuth"] != azimuth
+    assert view.opts["azimuth"] != camera[0] and view.opts["elevation"] != camera[1]
+    assert not w.picker.preview.visible()
 
 
 def test_press_off_the_surface_does_nothing(make_window):
     w = make_window("peaks")
-    before = w.model.scene.start
-    corner = QPointF(3, 3)
-    _drag(w.view, [corner, corner + QPointF(2, 2)], Qt.KeyboardModifier.ShiftModifier)
+    before, camera = w.model.scene.start, w.view.opts["azimuth"]
+    corner = QPointF(3, 3)                       # the sky
+    drag(w.view, [corner, corner + QPointF(30, 2)], SHIFT)
     assert w.model.scene.start == before
+    assert w.view.opts["azimuth"] == camera
+
+
+def test_drag_off_the_surface_clamps_to_the_domain(make_window):
+    w = make_window("bowl")
+    (x0, x1), (y0, y1) = w.model.scene.domain
+    drag(w.view, [pixel_of(w, 0.5, 0.5), QPointF(3, 3), QPointF(-50, -80)], SHIFT)
+    sx, sy = w.model.scene.start
+    assert np.isfinite([sx, sy]).all()
+    assert x0 <= sx <= x1 and y0 <= sy <= y1
+
+
+def test_escape_cancels_a_drag(make_window, qtbot):
+    w = make_window("bowl")
+    before = w.model.scene.start
+    held = Qt.MouseButton.LeftButton
+    send(w.view, QEvent.Type.MouseButtonPress, pixel_of(w, 1.0, 1.0), held, SHIFT)
+    send(w.view, QEvent.Type.MouseMove, pixel_of(w, 1.5, -0.5), held, SHIFT)
+    assert w.picker.preview.visible()
+    qtbot.keyClick(w.view, Qt.Key.Key_Escape)
+    assert not w.picker.preview.visible()
+    send(w.view, QEvent.Type.MouseButtonRelease, pixel_of(w, 1.5, -0.5),
+         Qt.MouseButton.NoButton, SHIFT)
+    assert w.model.scene.start == before
+
+
+def test_cursor_shows_when_picking_is_possible(make_window):
+    w = make_window("bowl")
+    view = w.view
+    c = QPointF(view.width() / 2, view.height() / 2)
+
+    def hover(mod):
+        send(view, QEvent.Type.MouseMove, c, Qt.MouseButton.NoButton, mod)
+        return view.cursor().shape()
+
+    assert hover(SHIFT) == Qt.CursorShape.CrossCursor
+    assert hover(NONE) != Qt.CursorShape.CrossCursor
+    w.pick_action.setChecked(True)
+    assert view.cursor().shape() == Qt.CursorShape.CrossCursor
+    assert hover(NONE) == Qt.CursorShape.CrossCursor
+    w.pick_action.setChecked(False)
+    assert view.cursor().shape() != Qt.CursorShape.CrossCursor
 
 
 def test_pick_toggle_works_without_shift(make_window):
     w = make_window("bowl")
     w.pick_action.setChecked(True)
-    assert w.view.cursor().shape() == Qt.CursorShape.CrossCursor
-    target = _pixel_of(w, 0.8, -0.6)
-    _drag(w.view, [target])
-    assert w.model.scene.start == pytest.approx((0.8, -0.6), abs=0.05)
+    drag(w.view, [pixel_of(w, 0.8, -0.6)])
+    assert w.model.scene.start == pytest.approx((0.8, -0.6), abs=footprint(w, 0.8, -0.6))
+    w.pick_action.setChecked(False)
+    camera = w.view.opts["azimuth"]
+    c = QPointF(w.view.width() / 2, w.view.height() / 2)
+    drag(w.view, [c, c + QPointF(60, 0)])        # toggle off: plain drags orbit again
+    assert w.view.opts["azimuth"] != camera
+    assert w.model.scene.start == pytest.approx((0.8, -0.6), abs=footprint(w, 0.8, -0.6))
 
 
-def test_contour_map_click_drag_and_hover(make_window):
-    w = make_window("himmelblau")
-    m = w.map
-    box = m.box
-
-    def scene_pos(x, y):
-        return box.mapViewToScene(QPointF(x, y))
-
-    texts = []
-    m.hover_text.connect(texts.append)
-    m._on_mouse_moved(scene_pos(1.0, 2.0))
-    assert texts and texts[-1].startswith("x=1 y=2") and "f=" in texts[-1]
-    m.pick(3.5, -1.5, final=False)       # what a drag in progress does
-    assert len(m.preview.getData()[0]) > 1
-    m.pick(3.5, -1.5, final=True)
-    assert w.model.scene.start == pytest.approx((3.5, -1.5))
-    assert (w.panel.start_x.value(), w.panel.start_y.value()) == pytest.approx((3.5, -1.5))
-    assert m.start.getData()[0][0] == pytest.approx(3.5)   # the map's start marker follows
-    m.pick(99.0, -99.0, final=True)      # off the map: clamped into the domain
-    assert w.model.scene.start == pytest.approx((5.0, -5.0))
+def test_one_dimensional_ribbon_picks_x(make_window):
+    w = make_window("double_well")
+    assert w.model.scene.dim == 1
+    (_, _), (y0, y1) = w.model.display_domain
+    target = 1.1
+    seen = []
+    drag(w.view, [pixel_of(w, -0.5, 0.3 * y1), pixel_of(w, target, 0.5 * y0)], SHIFT,
+         lambda: seen.append(len(w.curve_view.preview.getData()[0])))
+    assert seen and min(seen) > 1                   # previewed on the curve as well
+    (sx,) = w.model.scene.start
+    assert sx == pytest.approx(target, abs=footprint(w, target, 0.5 * y0))
+    assert w.curve_view.isVisible()                 # the explainer's curve follows
+    assert w.curve_view.start.getData()[0][0] == pytest.approx(sx)
+    assert w.panel.start_x.value() == pytest.approx(sx, abs=1e-4)
 
 
-def test_contour_map_real_click(make_window, qtbot):
-    w = make_window("bowl")
-    m = w.map
-    vp = m.viewport()
-    pt = m.mapFromScene(m.box.mapViewToScene(QPointF(0.7, -0.9)))
-    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=pt)
-    sx, sy = w.model.scene.start
-    px = 4.0 / m.box.width()
-    assert abs(sx - 0.7) < 3 * px and abs(sy + 0.9) < 3 * px
+DPR_SCRIPT = r"""
+import json, sys
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication
+app = QApplication(["dpr"])
+from app.core.picking import project
+from app.core.scene import Scene
+from app.ui.app import wait_until
+from app.ui.main_window import MainWindow
+
+w = MainWindow(Scene.from_preset("bowl", resolution=64), remember=False)
+w.resize(900, 640)
+w.show()
+view = w.view
+assert wait_until(app, lambda: not view.busy and view.frames > 0, 60)
+x, y = 0.8, -0.6
+z = float(view.mesh.vscale.to_display(w.model.func.value(np.float64(x), np.float64(y))))
+mvp, vp = w.picker.matrices()
+px = QPointF(*project(np.array([x, y, z]), mvp, vp))
+for kind, buttons in ((QEvent.Type.MouseButtonPress, Qt.MouseButton.LeftButton),
+                      (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton)):
+    ev = QMouseEvent(kind, px, QPointF(view.mapToGlobal(px.toPoint())),
+                     Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.ShiftModifier)
+    QApplication.sendEvent(view, ev)
+    app.processEvents()
+
+def frame():
+    view.update()
+    n = view.frames
+    wait_until(app, lambda: view.frames > n, 10)
+    img = view.grabFramebuffer().convertToFormat(QImage.Format.Format_RGBA8888)
+    a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine() // 4, 4)
+    return a[:, : img.width(), :3].astype(int).copy()
+
+shown = frame()
+view.walker.setVisible(False); view.walker_ghost.setVisible(False)
+hidden = frame()
+ys, xs = np.nonzero(np.abs(shown - hidden).sum(-1) > 30)
+c = view.walker.transform().column(3)
+mvp, vp = w.picker.matrices()
+cx, cy = project(np.array([c.x(), c.y(), c.z()]), mvp, vp)
+dpr = view.devicePixelRatioF()
+print(json.dumps({"dpr": dpr, "start": list(w.model.scene.start), "fb": [shown.shape[1],
+       shown.shape[0]], "logical": [view.width(), view.height()],
+       "walker_device": [float(xs.mean()), float(ys.mean())], "walker_logical": [cx, cy]}))
+w.close(); w.deleteLater(); app.processEvents()
+"""
+
+
+def test_device_pixel_ratio_two(tmp_path):
+    """At QT_SCALE_FACTOR=2 the framebuffer has twice the pixels: the pick still lands under
+    the cursor, and the view's matrices still say where things are drawn."""
+    env = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "xcb",
+           "GRADIENT_MOUNTAIN_SETTINGS": str(tmp_path / "s.ini")}
+    out = subprocess.run([sys.executable, "-c", DPR_SCRIPT], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    assert r["dpr"] == 2.0
+    assert r["fb"] == [2 * r["logical"][0], 2 * r["logical"][1]]
+    assert r["start"] == pytest.approx([0.8, -0.6], abs=0.02)
+    (dx, dy), (lx, ly) = r["walker_device"], r["walker_logical"]
+    assert abs(dx / 2 - lx) < 2.5 and abs(dy / 2 - ly) < 2.5, r
