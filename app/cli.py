@@ -18,7 +18,7 @@ import numpy as np
 from app.core.expression import ExpressionError, compile_expression
 from app.core.presets import presets
 from app.core.rules import Rule
-from app.core.scene import DEFAULT_PRESET, Scene
+from app.core.scene import DEFAULT_PRESET, WALKER_COLORS, Scene, Walker
 
 COMMANDS = ("presets", "descend", "basins", "export", "gui")
 
@@ -49,9 +49,10 @@ def _scene_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--expr", help="your own f(x, y), e.g. 'x^2 + 3y^2' or 'sin(x)*cos(y)'")
     src.add_argument("--scene", metavar="FILE", help="a scene saved from the window (.json)")
     p.add_argument("--start", nargs="+", type=_number, metavar="X [Y]",
-                   help="the walker's start point")
-    p.add_argument("--lr", type=_number, help="learning rate η (the stride for the stride rule)")
-    p.add_argument("--rule", help=f"step rule: {', '.join(r.value for r in Rule)}")
+                   help="the start point (of every walker)")
+    p.add_argument("--lr", type=_number, help="learning rate η (the stride for the stride rule) "
+                   "of every walker")
+    p.add_argument("--rule", help=f"step rule of every walker: {', '.join(r.value for r in Rule)}")
     p.add_argument("--steps", type=int, help="maximum number of steps (in the window with "
                    "--screenshot: how many steps to walk before the picture)")
 
@@ -73,13 +74,15 @@ def build_parser() -> _Parser:
     _scene_options(b)
     b.add_argument("--resolution", type=int, default=128, help="N for an N×N grid of starts")
     b.add_argument("--json", action="store_true", help="print one JSON object")
+    b.add_argument("--walker", type=int, default=1,
+                   help="whose rule and η to run from every start (1 = the first walker)")
     b.add_argument("--out", metavar="PNG", help="save the basin map as a PNG")
     e = sub.add_parser("export", help="export the animation: a .gif, an .mp4 or PNG frames")
     _scene_options(e)
     e.add_argument("--out", required=True, metavar="PATH",
                    help="out.gif, out.mp4, or a folder for frame_00000.png …")
-    e.add_argument("--size", default="1280x720", metavar="WxH", help="frame size (1280x720)")
-    e.add_argument("--fps", type=_number, default=30.0, help="frames per second (30)")
+    e.add_argument("--size", metavar="WxH", help="frame size (1280x720, or the scene file's)")
+    e.add_argument("--fps", type=_number, help="frames per second (30, or the scene file's)")
     e.add_argument("--speed", type=_number, help="walker steps per second (the scene's)")
     length = e.add_mutually_exclusive_group()
     length.add_argument("--frames", type=int, help="at most this many frames")
@@ -100,24 +103,36 @@ def scene_from_args(a: argparse.Namespace) -> Scene:
         func = compile_expression(a.expr)
         dim = func.dim
         domain = ((-3.0, 3.0),) * dim
-        scene = Scene(expression=a.expr, domain=domain, start=(1.5, 1.0)[:dim], rule="gradient",
-                      lr=0.05)
+        scene = Scene(expression=a.expr, domain=domain,
+                      walkers=(Walker("gradient", 0.05, (), (1.5, 1.0)[:dim], WALKER_COLORS[0]),))
     else:
         scene = Scene.from_preset(a.preset or DEFAULT_PRESET)
     changes: dict = {}
+    walker_changes: dict = {}
     if a.start is not None:
         if len(a.start) != scene.dim:
             raise UsageError(f"--start needs {scene.dim} number(s) for this function")
-        changes["start"] = tuple(a.start)
+        walker_changes["start"] = tuple(a.start)
     if a.lr is not None:
-        changes["lr"] = a.lr
+        walker_changes["lr"] = a.lr
     if a.rule is not None:
-        changes["rule"] = Rule.parse(a.rule).value
+        walker_changes["rule"] = Rule.parse(a.rule).value
+    if walker_changes:
+        changes["walkers"] = [w.replace(**walker_changes) for w in scene.walkers]
     if a.steps is not None:
         changes["max_steps"] = a.steps
     if getattr(a, "gtol", None) is not None:
         changes["gtol"] = a.gtol
     return scene.replace(**changes) if changes else scene
+
+
+def _export_section(a: argparse.Namespace) -> dict | None:
+    """The ``export`` settings of the scene file given with --scene (None otherwise)."""
+    if getattr(a, "scene", None) is None:
+        return None
+    from app.core.scene_file import load_scene
+
+    return load_scene(a.scene).export
 
 
 def _cmd_presets() -> int:
@@ -126,23 +141,46 @@ def _cmd_presets() -> int:
     return 0
 
 
+def finite_or_none(v: float) -> float | None:
+    """A number for strict JSON: NaN and ±inf become null."""
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def _walk_json(walker, traj, dim: int) -> dict:
+    last = traj[-1]
+    return {"rule": walker.rule, "learning_rate": walker.lr, "params": dict(walker.params),
+            "color": walker.color, "start": list(walker.start),
+            "points": [[*map(finite_or_none, s.point), finite_or_none(s.f)] for s in traj],
+            "stop_reason": traj.stop_reason.value, "steps": traj.steps,
+            "final": {"x": finite_or_none(last.point[0]),
+                      "y": finite_or_none(last.point[1]) if dim == 2 else None,
+                      "f": finite_or_none(last.f), "grad_norm": finite_or_none(last.grad_norm)}}
+
+
 def _cmd_descend(a: argparse.Namespace) -> int:
+    from app.core.walks import animation_steps
+
     scene = scene_from_args(a)
     func = scene.compile()
-    traj = scene.run(func)
-    pts = [[*map(float, s.point), s.f] for s in traj]
-    last = traj[-1]
+    trajs = scene.run_all(func)
     if a.json:
-        final = {"x": float(last.point[0]), "y": float(last.point[1]) if func.dim == 2 else None,
-                 "f": last.f, "grad_norm": last.grad_norm}
-        print(json.dumps({"expression": scene.expression, "rule": scene.rule,
-                          "learning_rate": scene.lr, "start": list(scene.start), "points": pts,
-                          "stop_reason": traj.stop_reason.value, "steps": traj.steps,
-                          "final": final}))
+        doc = {"expression": scene.expression, "steps": animation_steps(trajs),
+               "walkers": [_walk_json(w, t, func.dim)
+                           for w, t in zip(scene.walkers, trajs, strict=True)]}
+        print(json.dumps(doc, allow_nan=False))
         return 0
-    print(f"f = {scene.expression}\n{func.gradient_text}\nrule {scene.rule}: "
-          f"{Rule.parse(scene.rule).formula}   η = {scene.lr:g}\n")
-    cols = ("x", "y")[: func.dim]
+    print(f"f = {scene.expression}\n{func.gradient_text}")
+    for i, (w, traj) in enumerate(zip(scene.walkers, trajs, strict=True), start=1):
+        head = f"walker {i}: " if len(trajs) > 1 else ""
+        print(f"\n{head}rule {w.rule}: {Rule.parse(w.rule).formula}   η = {w.lr:g}\n")
+        _print_table(traj, func.dim)
+        print(f"\n{traj.stop_reason.message} after {traj.steps} steps")
+    return 0
+
+
+def _print_table(traj, dim: int) -> None:
+    cols = ("x", "y")[:dim]
     print(f"{'step':>6} " + " ".join(f"{c:>12}" for c in cols) + f" {'f':>14} {'‖∇f‖':>11}")
     rows = list(traj)
     shown = rows if len(rows) <= 40 else [*rows[:20], None, *rows[-19:]]
@@ -152,8 +190,6 @@ def _cmd_descend(a: argparse.Namespace) -> int:
             continue
         xs = " ".join(f"{v:12.6g}" for v in s.point)
         print(f"{s.k:6d} {xs} {s.f:14.8g} {s.grad_norm:11.4g}")
-    print(f"\n{traj.stop_reason.message} after {traj.steps} steps")
-    return 0
 
 
 def _cmd_basins(a: argparse.Namespace) -> int:
@@ -161,10 +197,15 @@ def _cmd_basins(a: argparse.Namespace) -> int:
 
     if not 2 <= a.resolution <= 2048:
         raise UsageError("--resolution must be between 2 and 2048")
+    if not a.walker >= 1:
+        raise UsageError("--walker must be 1 or more")
     scene = scene_from_args(a)
-    bm = basin_map(scene.compile(), scene.domain, scene.rule, scene.lr,
+    if a.walker > len(scene.walkers):
+        raise UsageError(f"--walker: this scene has {len(scene.walkers)} walker(s)")
+    w = scene.walkers[a.walker - 1]
+    bm = basin_map(scene.compile(), scene.domain, w.rule, w.lr,
                    resolution=a.resolution, max_steps=scene.max_steps, gtol=scene.gtol,
-                   params=dict(scene.params))
+                   params=dict(w.params))
     if a.out:
         from PIL import Image
 
@@ -176,10 +217,10 @@ def _cmd_basins(a: argparse.Namespace) -> int:
         except (OSError, ValueError) as e:
             raise UsageError(f"cannot write {a.out}: {e}") from None
     if a.json:
-        print(json.dumps(bm.to_json()))
+        print(json.dumps(bm.to_json(), allow_nan=False))
         return 0
-    print(f"{len(bm.minima)} minima from {a.resolution}^{scene.dim} starts ({scene.rule}, "
-          f"η = {scene.lr:g}, {scene.max_steps} steps):")
+    print(f"{len(bm.minima)} minima from {a.resolution}^{scene.dim} starts ({w.rule}, "
+          f"η = {w.lr:g}, {scene.max_steps} steps):")
     for m in bm.minima:
         where = ", ".join(f"{v:.6g}" for v in m.point)
         print(f"  ({where})  f = {m.f:.6g}  share {100 * m.share:5.1f} %")
@@ -201,24 +242,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         if a.command == "basins":
             return _cmd_basins(a)
         if a.command == "export":
-            from app.ui.export_cli import export_command
+            from app.ui.render.export_cli import export_command
 
-            return export_command(a, scene_from_args(a), UsageError)
+            return export_command(a, scene_from_args(a), UsageError, _export_section(a))
         shot_steps, a.steps = a.steps, None  # in the window, --steps is how far to walk first
         given = (a.preset, a.expr, a.scene, a.start, a.lr, a.rule)
         # nothing given: the window reopens the last scene (or the default preset)
         scene = scene_from_args(a) if any(v is not None for v in given) else None
-        from app.ui.app import run_gui  # Qt is imported only when a window is wanted
+        from app.ui.application import run_gui  # Qt is imported only when a window is wanted
 
         return run_gui(scene, screenshot=a.screenshot, steps=shot_steps)
+    except BrokenPipeError:  # `gradient-mountain descend … | head`: before OSError, its base
+        _silence_stdout()
+        return 0
     except (UsageError, ExpressionError, ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `gradient-mountain descend … | head`
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        return 0
+
+
+def _silence_stdout() -> None:
+    """The reader has gone: point stdout at /dev/null so the flush at exit is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):   # stdout is not a real file (tests)
+        pass
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -82,6 +82,10 @@ class Trajectory(Sequence):
     rule: Rule = Rule.GRADIENT
     params: Mapping[str, float] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        for a in (self.points, self.values, self.gradients):
+            read_only(a)
+
     def __len__(self) -> int:
         return len(self.points)
 
@@ -131,11 +135,23 @@ class BatchResult:
     value_history: np.ndarray | None = None
     gradient_history: np.ndarray | None = None
 
+    def __post_init__(self) -> None:
+        for a in (self.points, self.values, self.gradients, self.reasons, self.stop_steps,
+                  self.history, self.value_history, self.gradient_history):
+            if a is not None:
+                read_only(a)
+
     def reason(self, i: int) -> StopReason:
         return _CODES[int(self.reasons[i])]
 
     def share(self, reason: StopReason) -> float:
         return float(np.mean(self.reasons == _CODES.index(reason))) if len(self.reasons) else 0.0
+
+
+def read_only(a: np.ndarray) -> np.ndarray:
+    """``a`` itself, no longer writeable (frozen values hold frozen arrays)."""
+    a.setflags(write=False)
+    return a
 
 
 def _finite_rows(a: np.ndarray) -> np.ndarray:

@@ -1,7 +1,8 @@
-"""The whole scene as one immutable value: what to draw and how the walker moves.
+"""The whole scene as one immutable value: the function, its domain, the walkers, the camera.
 
 Everything the window shows that is not pixels lives here, so the command line can build
-the same picture. ``Scene.replace(**changes)`` gives a new scene; ``walker_run`` runs it.
+the same picture. Walkers are one list: no walker has fields or code paths of its own.
+``Scene.replace(**changes)`` gives a new, validated scene; ``Scene.run_all`` runs it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from app.core.rules import Rule
 
 DEFAULT_PRESET = "peaks"
 WALKER_COLORS = ("#ff140d", "#1f6fff", "#13b30b", "#ff9f1a", "#a845ff", "#00b5b5", "#ff4fb5")
+MAX_WALKERS = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +34,20 @@ class Walker:
 
     @property
     def label(self) -> str:
-        extra = ", ".join(f"{k}={v:g}" for k, v in self.params)
+        """'adam η=0.05 (beta1=0.8)': the rule, η and the parameters that differ from the
+        rule's defaults."""
+        defaults = Rule.parse(self.rule).defaults
+        extra = ", ".join(f"{k}={v:g}" for k, v in self.params if defaults.get(k) != v)
         return f"{self.rule} η={self.lr:g}" + (f" ({extra})" if extra else "")
+
+    def replace(self, **changes: Any) -> Walker:
+        """A copy with ``changes``; a new rule keeps only the parameters it knows."""
+        w = dataclasses.replace(self, **changes)
+        if "rule" in changes:
+            known = Rule.parse(w.rule).defaults
+            w = dataclasses.replace(w, rule=Rule.parse(w.rule).value,
+                                    params=tuple((k, v) for k, v in w.params if k in known))
+        return w
 
     def run(self, func: CompiledFunction, scene: Scene) -> Trajectory:
         return run(func, Rule.parse(self.rule), self.start, self.lr, max_steps=scene.max_steps,
@@ -42,13 +56,34 @@ class Walker:
 
 
 @dataclass(frozen=True, slots=True)
+class Camera:
+    """Where the 3D view looks from: angles in degrees, the distance from the centre (None:
+    fitted to the frame) and the point looked at (None: the middle of the mountain)."""
+
+    azimuth: float = -125.0
+    elevation: float = 28.0
+    distance: float | None = None
+    center: tuple[float, float, float] | None = None
+
+    def validate(self) -> Camera:
+        nums = [self.azimuth, self.elevation, *([self.distance] if self.distance else []),
+                *(self.center or ())]
+        if not all(math.isfinite(v) for v in nums):
+            raise ValueError("camera: angles, distance and centre must be finite numbers")
+        if not -90 <= self.elevation <= 90:
+            raise ValueError("camera: elevation must be between -90 and 90 degrees")
+        if self.distance is not None and self.distance <= 0:
+            raise ValueError("camera: distance must be positive")
+        if self.center is not None and len(self.center) != 3:
+            raise ValueError("camera: centre needs 3 numbers")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
 class Scene:
     expression: str
     domain: Domain
-    start: tuple[float, ...]
-    rule: str = "stride"
-    lr: float = 0.1
-    params: tuple[tuple[str, float], ...] = ()   # the rule's own parameters (beta, eps, …)
+    walkers: tuple[Walker, ...]
     max_steps: int = 500
     gtol: float = 1e-6
     stop_outside: bool = True
@@ -60,60 +95,72 @@ class Scene:
     wireframe: bool = False
     preset: str | None = None
     extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
-    color: str = WALKER_COLORS[0]           # the first walker's colour
-    extra_walkers: tuple[Walker, ...] = ()  # walkers racing the first one, in lock-step
+    camera: Camera | None = None   # None: the default view, fitted to the frame
 
     def replace(self, **changes: Any) -> Scene:
         """A copy with ``changes`` applied (see ``validate`` for what is accepted)."""
+        if "walkers" in changes:
+            changes["walkers"] = tuple(changes["walkers"])
         return dataclasses.replace(self, **changes).validate()
 
     @property
     def dim(self) -> int:
         return len(self.domain)
 
-    @property
-    def rule_enum(self) -> Rule:
-        return Rule.parse(self.rule)
-
-    @property
-    def rule_params(self) -> dict[str, float]:
-        return self.rule_enum.params(self.lr, **dict(self.params))
-
     def compile(self) -> CompiledFunction:
         return compile_expression(self.expression)
 
-    @property
-    def walkers(self) -> tuple[Walker, ...]:
-        """Every walker, the scene's own (start, rule, lr, params, color) first."""
-        return (Walker(self.rule, self.lr, self.params, self.start, self.color),
-                *self.extra_walkers)
-
-    def with_walkers(self, walkers: tuple[Walker, ...] | list[Walker]) -> Scene:
-        """A copy whose walkers are ``walkers`` (at least one; the first becomes the scene's)."""
-        if not walkers:
-            raise ValueError("a scene needs at least one walker")
-        w0 = walkers[0]
-        return self.replace(start=tuple(w0.start), rule=w0.rule, lr=w0.lr,
-                            params=tuple(w0.params), color=w0.color,
-                            extra_walkers=tuple(walkers[1:]))
-
-    def run(self, func: CompiledFunction | None = None) -> Trajectory:
-        """The first walker's whole path for this scene."""
-        return self.walkers[0].run(func or self.compile(), self)
-
-    def run_all(self, func: CompiledFunction | None = None) -> list[Trajectory]:
+    def run_all(self, func: CompiledFunction | None = None) -> tuple[Trajectory, ...]:
         """Every walker's path, in the order of ``walkers``."""
         func = func or self.compile()
-        return [w.run(func, self) for w in self.walkers]
+        return tuple(w.run(func, self) for w in self.walkers)
 
+    # ---- walker edits -----------------------------------------------------------------------
+    def with_walker(self, index: int, walker: Walker) -> Scene:
+        """A copy whose walker ``index`` is ``walker``."""
+        walkers = list(self.walkers)
+        walkers[index] = walker
+        return self.replace(walkers=walkers)
+
+    def move_start(self, index: int, start: tuple[float, ...]) -> Scene:
+        """Walker ``index`` starts at ``start``; walkers that shared its start move with it
+        (optimisers compared from one start keep racing from one start)."""
+        old = self.walkers[index].start
+        start = tuple(float(v) for v in start)
+        return self.replace(walkers=[w.replace(start=start) if (i == index or w.start == old)
+                                     else w for i, w in enumerate(self.walkers)])
+
+    def to_dim(self, dim: int) -> Scene:
+        """The scene for a function of ``dim`` variables: domain and starts follow (a 1-D
+        start gets y in the middle of the new y range)."""
+        if self.dim == dim:
+            return self
+        if dim == 1:
+            return self.replace(domain=self.domain[:1],
+                                walkers=[w.replace(start=w.start[:1]) for w in self.walkers])
+        (x0, x1), = self.domain
+        return self.replace(domain=((x0, x1), (x0, x1)),
+                            walkers=[w.replace(start=(w.start[0], 0.5 * (x0 + x1)))
+                                     for w in self.walkers])
+
+    # ---- checks -----------------------------------------------------------------------------
     def validate(self) -> Scene:
         """Raise ValueError with a one-line message if any field is out of range."""
-        for w in self.walkers:
+        if not self.walkers:
+            raise ValueError("a scene needs at least one walker")
+        if len(self.walkers) > MAX_WALKERS:
+            raise ValueError(f"at most {MAX_WALKERS} walkers")
+        for i, w in enumerate(self.walkers, start=1):
+            if not isinstance(w, Walker):
+                raise ValueError(f"walker {i}: not a walker")
             Rule.parse(w.rule)
             if len(w.start) != len(self.domain) or not all(map(math.isfinite, w.start)):
-                raise ValueError(f"start: give {len(self.domain)} finite number(s)")
+                raise ValueError(f"walker {i}: start needs {len(self.domain)} finite number(s)")
             if not (0 < w.lr <= 1e3 and math.isfinite(w.lr)):
-                raise ValueError("learning rate must be a positive number up to 1000")
+                raise ValueError(f"walker {i}: learning rate must be a positive number up "
+                                 "to 1000")
+            if not all(math.isfinite(v) for _, v in w.params):
+                raise ValueError(f"walker {i}: parameters must be finite numbers")
         if len(self.domain) not in (1, 2) or any(not (a < b) or not all(map(math.isfinite, (a, b)))
                                                  for a, b in self.domain):
             raise ValueError("domain: each range needs finite min < max")
@@ -125,11 +172,14 @@ class Scene:
             raise ValueError("vertical exaggeration must be in (0, 100]")
         if not (0 < self.speed <= 1000):
             raise ValueError("speed must be in (0, 1000] steps per second")
+        if self.camera is not None:
+            self.camera.validate()
         return self
 
     @classmethod
     def from_preset(cls, name: str = DEFAULT_PRESET, **changes: Any) -> Scene:
         p = get_preset(name)
-        base = cls(expression=p.expression, domain=p.domain, start=p.start, rule=p.rule,
-                   lr=p.lr, preset=p.name)
+        base = cls(expression=p.expression, domain=p.domain,
+                   walkers=(Walker(p.rule, p.lr, (), p.start, WALKER_COLORS[0]),),
+                   preset=p.name)
         return base.replace(**changes) if changes else base.validate()

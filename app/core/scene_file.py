@@ -2,20 +2,22 @@
 
 On disk::
 
-    {"format": "gradient-mountain-scene", "version": 1, "generator": "gradient-mountain 0.1.0",
+    {"format": "gradient-mountain-scene", "version": 2, "generator": "gradient-mountain 0.1.0",
      "scene": {"expression": "x^2 + y^2", "domain": [[-2.0, 2.0], [-2.0, 2.0]],
                "walkers": [{"rule": "gradient", "lr": 0.1, "params": {}, "start": [1.6, 1.2],
-                            "color": "#ff140d"}],
+                            "color": "#ff140d"}, …],
                "max_steps": 500, "gtol": 1e-06, "stop_outside": true, "resolution": 150,
                "cmap": "terrain", "exaggeration": 1.0, "speed": 8.0, "show_arrows": false,
-               "wireframe": false, "preset": "bowl", "extra": {}},
-     "camera": {...}, "export": {...}}
+               "wireframe": false, "preset": "bowl", "extra": {},
+               "camera": {"azimuth": -125.0, "elevation": 28.0, "distance": 9.5,
+                          "center": [0.0, 0.0, 0.1]}},
+     "export": {"size": [1280, 720], "fps": 30, …}}
 
 ``expression``, ``domain`` and ``walkers`` are required (``rule``, ``lr`` and ``start`` in a
-walker); the other fields default to ``Scene``'s. Unknown keys are refused (a typo must not
-silently change the picture); free-form additions belong in ``extra``. ``camera`` and
-``export`` belong to the renderer and the export dialog: flat objects of finite numbers,
-booleans, short strings, null or flat lists of those.
+walker); the other fields default to ``Scene``'s; ``camera`` may be left out or null (the
+default view). Unknown keys are refused (a typo must not silently change the picture);
+free-form additions belong in ``extra``. ``export`` holds the export dialog's settings (see
+``EXPORT_CHECKS``). Version 1 files (the camera as a free-form object at the top) still open.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ from app import __version__
 from app.core.colormaps import NAMES as CMAP_NAMES
 from app.core.expression import ExpressionError, compile_expression
 from app.core.rules import Rule
-from app.core.scene import WALKER_COLORS, Scene, Walker
+from app.core.scene import WALKER_COLORS, Camera, Scene, Walker
 from app.core.scene_json import (
     check_open_dict,
     dumps_pretty,
@@ -46,7 +48,7 @@ from app.core.scene_json import (
 )
 
 FORMAT = "gradient-mountain-scene"
-VERSION = 1
+VERSION = 2
 MAX_BYTES = 1_000_000
 MAX_EXPRESSION = 2000
 DEFAULT_WALKER_COLOR = WALKER_COLORS[0]      # the ball in the 3D view
@@ -54,7 +56,8 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _TOP_KEYS = {"format", "version", "generator", "scene", "camera", "export"}
 _SCENE_KEYS = {"expression", "domain", "walkers", "max_steps", "gtol", "stop_outside",
                "resolution", "cmap", "exaggeration", "speed", "show_arrows", "wireframe",
-               "preset", "extra"}
+               "preset", "extra", "camera"}
+_CAMERA_KEYS = {"azimuth", "elevation", "distance", "center"}
 _WALKER_KEYS = {"rule", "lr", "params", "start", "color"}
 _OPTIONAL = ("max_steps", "gtol", "stop_outside", "resolution", "cmap", "exaggeration", "speed",
              "show_arrows", "wireframe", "preset")
@@ -69,41 +72,37 @@ class SceneFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class LoadedScene:
-    """What a file holds: the scene (with walker 0), every walker, and the optional parts."""
+    """What a file holds: the scene (walkers and camera included) and the export settings."""
 
     scene: Scene
-    camera: dict[str, Any] | None = None
     export: dict[str, Any] | None = None
-    walkers: tuple[Walker, ...] = ()
 
 
 # --- saving ----------------------------------------------------------------------------------
 
-def scene_to_dict(scene: Scene, *, camera: Mapping[str, Any] | None = None,
-                  export: Mapping[str, Any] | None = None,
-                  walkers: Sequence[Walker] | None = None) -> dict[str, Any]:
-    """The JSON document for ``scene``. ``walkers`` (default: the scene's one) must start with
-    the scene's own walker. Raises SceneFileError for anything ``load_scene`` would refuse."""
-    walkers = tuple(walkers) if walkers else scene.walkers
-    w0 = walkers[0]
-    if (w0.rule, w0.lr, w0.params, w0.start) != (scene.rule, scene.lr, scene.params, scene.start):
-        raise SceneFileError("the first walker must be the scene's own")
+def scene_to_dict(scene: Scene, *, export: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON document for ``scene``. Raises SceneFileError for anything ``load_scene``
+    would refuse."""
+    cam = scene.camera
     body = {
         "expression": scene.expression,
         "domain": [[float(a), float(b)] for a, b in scene.domain],
         "walkers": [{"rule": w.rule, "lr": float(w.lr),
                      "params": {k: float(v) for k, v in w.params},
-                     "start": [float(v) for v in w.start], "color": w.color} for w in walkers],
+                     "start": [float(v) for v in w.start], "color": w.color}
+                    for w in scene.walkers],
         "max_steps": int(scene.max_steps), "gtol": float(scene.gtol),
         "stop_outside": bool(scene.stop_outside), "resolution": int(scene.resolution),
         "cmap": scene.cmap, "exaggeration": float(scene.exaggeration),
         "speed": float(scene.speed), "show_arrows": bool(scene.show_arrows),
         "wireframe": bool(scene.wireframe), "preset": scene.preset, "extra": dict(scene.extra),
+        "camera": None if cam is None else {
+            "azimuth": float(cam.azimuth), "elevation": float(cam.elevation),
+            "distance": None if cam.distance is None else float(cam.distance),
+            "center": None if cam.center is None else [float(v) for v in cam.center]},
     }
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION,
                            "generator": f"gradient-mountain {__version__}", "scene": body}
-    if camera is not None:
-        doc["camera"] = dict(camera)
     if export is not None:
         doc["export"] = dict(export)
     try:    # plain JSON types only (tuples, int keys -> JSON's own)
@@ -119,12 +118,11 @@ def scene_to_dict(scene: Scene, *, camera: Mapping[str, Any] | None = None,
 
 
 def save_scene(path: str | os.PathLike[str], scene: Scene, *,
-               camera: Mapping[str, Any] | None = None, export: Mapping[str, Any] | None = None,
-               walkers: Sequence[Walker] | None = None) -> Path:
+               export: Mapping[str, Any] | None = None) -> Path:
     """Write ``scene`` as pretty UTF-8 JSON, atomically: a temporary file beside ``path``,
     flushed to disk, then renamed over it. On any error the old file is untouched."""
     target = Path(path).expanduser()
-    text = dumps_pretty(scene_to_dict(scene, camera=camera, export=export, walkers=walkers))
+    text = dumps_pretty(scene_to_dict(scene, export=export))
     text += "\n"
     temp = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
     try:
@@ -221,12 +219,21 @@ def _dict_to_scene(doc: Any) -> LoadedScene:
                                           and len(opt["preset"]) <= 100):
         raise ValueError("'preset' must be a name or null")
     extra = need(body, "extra", dict, "") if "extra" in body else {}
-    camera = check_open_dict(doc.get("camera"), "camera")
+    if version == 1:     # the camera was a free-form object at the top: take what fits
+        if "camera" in body:
+            raise ValueError("unknown key 'camera' in 'scene'")
+        legacy = check_open_dict(doc.get("camera"), "camera")
+        try:
+            camera = _camera(legacy)
+        except ValueError:
+            camera = None
+    else:
+        if "camera" in doc:
+            raise ValueError("unknown key 'camera' at the top (it belongs in 'scene')")
+        camera = _camera(body.get("camera"))
     export = check_open_dict(doc.get("export"), "export")
-    w0 = walkers[0]
-    scene = Scene(expression=expression, domain=domain, start=w0.start, rule=w0.rule, lr=w0.lr,
-                  params=w0.params, extra=tuple(extra.items()), color=w0.color,
-                  extra_walkers=walkers[1:], **opt).validate()
+    scene = Scene(expression=expression, domain=domain, walkers=walkers,
+                  extra=tuple(extra.items()), camera=camera, **opt).validate()
     try:
         func = compile_expression(expression)     # the safe parser: it never evaluates text
     except ExpressionError as exc:
@@ -234,7 +241,7 @@ def _dict_to_scene(doc: Any) -> LoadedScene:
     if func.dim != len(domain):
         raise ValueError(f"the expression has {func.dim} variable(s) but the domain "
                          f"{len(domain)} range(s)")
-    return LoadedScene(scene, camera, export, walkers)
+    return LoadedScene(scene, export)
 
 
 def _walker(w: Any, i: int, dim: int) -> Walker:
@@ -260,6 +267,24 @@ def _walker(w: Any, i: int, dim: int) -> Walker:
         raise ValueError(f"'color' must look like '#ff140d', not {str(color)[:20]!r}")
     return Walker(rule.value, lr, tuple((k, float(v)) for k, v in params.items()),
                   tuple(number(v, "start") for v in start), color.lower())
+
+
+def _camera(c: Any) -> Camera | None:
+    if c is None:
+        return None
+    if not isinstance(c, dict):
+        raise ValueError(f"'camera' must be an object or null, not {kind(c)}")
+    no_unknown(c, _CAMERA_KEYS, "in 'camera'")
+    dist = c.get("distance")
+    center = c.get("center")
+    if center is not None and not (isinstance(center, list) and len(center) == 3):
+        raise ValueError("'camera.center' must be [x, y, z] or null")
+    cam = Camera(azimuth=number(c.get("azimuth", -125.0), "azimuth"),
+                 elevation=number(c.get("elevation", 28.0), "elevation"),
+                 distance=None if dist is None else number(dist, "distance"),
+                 center=None if center is None else
+                 tuple(number(v, "center") for v in center))  # type: ignore[arg-type]
+    return cam.validate()
 
 
 def _domain(rows: list) -> tuple[tuple[float, float], ...]:

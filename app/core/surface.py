@@ -8,6 +8,7 @@ instead of finite differences over the mesh (that was the slow part: ~1.9 s at 5
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from app.core.colormaps import colormap
-from app.core.descent import Domain
+from app.core.descent import Domain, read_only
 
 LIGHT = np.array([-0.4, -0.5, 0.77]) / np.linalg.norm([-0.4, -0.5, 0.77])
 HEIGHT = 0.6   # shown height of the z-range as a fraction of the domain's extent (0.4 looked flat)
@@ -69,6 +70,10 @@ class SurfaceMesh:
     faces: np.ndarray
     colors: np.ndarray
     vscale: VerticalScale
+
+    def __post_init__(self) -> None:
+        for a in (self.xs, self.ys, self.z, self.vertices, self.faces, self.colors):
+            read_only(a)
 
     def height_at(self, f: np.ndarray) -> np.ndarray:
         return self.vscale.to_display(f)
@@ -150,3 +155,48 @@ def surface_path(func, points: np.ndarray, samples_per_segment: int = 8) -> np.n
         dense = np.concatenate([seg.reshape(-1, 2), pts[-1:]])
     f = func.value(dense[:, 0], dense[:, 1])
     return np.column_stack([dense, f])
+
+
+def drop_walls(func, mesh: SurfaceMesh, jump: float = 0.05) -> SurfaceMesh:
+    """Remove the triangles that bridge a discontinuity, e.g. the two sides of the pole of
+    1/x: there the grid values jump against what ∇f says (the predicted change
+    ½(∇f_a + ∇f_b)·Δp has the other sign, or is far smaller). Such triangles would draw a
+    vertical wall; a hole says "undefined here" better. Only edges whose values differ by more
+    than ``jump`` × the shown z-range are checked, so ∇f is evaluated at few points."""
+    if mesh.faces.size == 0:
+        return mesh
+    f = mesh.z
+    nx, ny = f.shape
+    thr = jump * (mesh.vscale.hi - mesh.vscale.lo)
+    gx, gy = np.meshgrid(mesh.xs, mesh.ys, indexing="ij")
+    bad_cell = np.zeros((nx - 1, ny - 1), bool)
+    for di, dj in ((1, 0), (0, 1), (1, 1)):
+        a = (slice(0, nx - di), slice(0, ny - dj))
+        b = (slice(di, nx), slice(dj, ny))
+        with np.errstate(invalid="ignore"):
+            df = f[b] - f[a]
+            cand = np.abs(df) > thr
+        if not cand.any():
+            continue
+        ia, ja = np.nonzero(cand)
+        pa = np.stack([gx[a][ia, ja], gy[a][ia, ja]], -1)
+        pb = np.stack([gx[b][ia, ja], gy[b][ia, ja]], -1)
+        with np.errstate(all="ignore"):
+            _, ga = func.value_and_gradient(pa)
+            _, gb = func.value_and_gradient(pb)
+            pred = 0.5 * ((ga + gb) * (pb - pa)).sum(-1)
+            d = df[ia, ja]
+            jumps = ~(pred * d >= 0.1 * d * d)      # NaN ∇f counts as a jump too
+        ia, ja = ia[jumps], ja[jumps]
+        # the cells that share this edge
+        for si, sj in ((0, 0), (-1, 0), (0, -1)) if (di, dj) != (1, 1) else ((0, 0),):
+            ci, cj = ia + si * (di == 0), ja + sj * (dj == 0)
+            ok = (ci >= 0) & (ci < nx - 1) & (cj >= 0) & (cj < ny - 1)
+            bad_cell[ci[ok], cj[ok]] = True
+    if not bad_cell.any():
+        return mesh
+    i, j = np.divmod(mesh.faces.astype(np.int64), ny)
+    wall = bad_cell[i.min(axis=1), j.min(axis=1)]
+    if wall.mean() > 0.1:
+        return mesh        # jumps everywhere: a grid too coarse for f, not a pole; keep all
+    return dataclasses.replace(mesh, faces=mesh.faces[~wall])

@@ -3,11 +3,9 @@ bar, and QSettings for geometry, dock layout and the last scene."""
 
 from __future__ import annotations
 
-import json
 import math
-import os
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -16,66 +14,42 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QProgressBar,
     QSplitter,
     QWidget,
 )
 
-from app.core.descent import StopReason
-from app.core.scene import Scene
-from app.core.scene_file import parse_scene, scene_to_dict
-from app.ui import scene_actions
-from app.ui.basins_dialog import basins_dialog
-from app.ui.contour_view import ContourView
-from app.ui.export_dialog import export_from_window
-from app.ui.loss_plot import LossPanel
+from app.core.scene import Camera, Scene
+from app.core.walks import Walks
+from app.ui.dialogs import scene_actions
+from app.ui.dialogs.basins_dialog import BasinsRun
+from app.ui.dialogs.export_dialog import export_from_window
 from app.ui.model import SceneModel
-from app.ui.panel import ScenePanel
-from app.ui.pick_controller import PickController
-from app.ui.view3d import MountainView
-from app.ui.walker_layer import WalkerLayer
-from app.ui.walkers_panel import WalkersPanel
-from app.ui.widgets import format_number
-
-ORG, APP = "GradientMountain", "gradient-mountain"
-SETTINGS_ENV = "GRADIENT_MOUNTAIN_SETTINGS"   # path of an .ini file to use instead (tests)
-
-
-def open_settings() -> QSettings:
-    path = os.environ.get(SETTINGS_ENV)
-    if path:
-        return QSettings(path, QSettings.Format.IniFormat)
-    return QSettings(ORG, APP)
+from app.ui.panels.scene_panel import ScenePanel
+from app.ui.panels.walkers_panel import WalkersPanel
+from app.ui.panels.widgets import format_number
+from app.ui.settings import open_settings, scene_to_json
+from app.ui.views.loss_plot import LossPanel
+from app.ui.views.map_view import MapView
+from app.ui.views.pick_controller import PickController
+from app.ui.views.view3d import MountainView
 
 
-def scene_to_json(scene: Scene) -> str:
-    """The scene in the scene-file format (one validated format for files and settings)."""
-    return json.dumps(scene_to_dict(scene))
-
-
-def scene_from_json(text: str) -> Scene:
-    """The remembered scene; raises SceneFileError if it is unusable."""
-    return parse_scene(text).scene
-
-
-def remembered_scene(settings: QSettings | None = None) -> Scene | None:
-    settings = settings or open_settings()
-    try:
-        text = settings.value("scene")
-        return scene_from_json(str(text)) if text else None
-    except Exception:
-        return None
-
-
-def status_text(model: SceneModel) -> str:
-    pt, f, g = model.state_at()
+def status_text(walks: Walks, position: float, walker: int) -> str:
+    """Where the walker is: step, x, y, f and ‖∇f‖."""
+    pt, f, g = walks.state_at(position, walker)
     coords = " ".join(f"{n}={format_number(float(v), 5)}" for n, v in zip("xy", pt, strict=False))
     norm = float((g**2).sum() ** 0.5)
     fs = format_number(f, 6) if math.isfinite(f) else "undefined"
-    return f"step {model.step} · {coords} · f={fs} · ‖∇f‖={format_number(norm, 4)}"
+    who = f"walker {walker + 1} · " if len(walks) > 1 else ""
+    step = walks.step_at(position)
+    return f"{who}step {step} · {coords} · f={fs} · ‖∇f‖={format_number(norm, 4)}"
 
 
-def stop_text(model: SceneModel, reason: StopReason) -> str:
-    return f"{reason.message} — after {model.end} step{'s' if model.end != 1 else ''}"
+def stop_text(walks: Walks, walker: int) -> str:
+    """Why the walker stopped, and after how many steps."""
+    t = walks.trajectories[walker]
+    return f"{t.stop_reason.message} — after {t.steps} step{'s' if t.steps != 1 else ''}"
 
 
 class _SpinBoxKeys(QObject):
@@ -94,12 +68,16 @@ class MainWindow(QMainWindow):
     def __init__(self, scene: Scene, *, remember: bool = True) -> None:
         super().__init__()
         self.remember = remember
+        self.walks: Walks | None = None
+        self.export_settings: dict | None = None   # a scene file's export section
+        self.position = 0.0
+        self.selected = 0
         self.setWindowTitle("Gradient Mountain")
         self.model = SceneModel(scene, self)
-        self.view = MountainView(self.model, self)
+        self.view = MountainView(self)
         # 1-D functions: the explainer's picture (curve, walker, tangent, slope) joins the
         # centre below the 3D ribbon; it is hidden for functions of x and y
-        self.curve_view = ContourView(self.model)
+        self.curve_view = MapView()
         self.centre = QSplitter(Qt.Orientation.Vertical)
         self.centre.addWidget(self.view)
         self.centre.addWidget(self.curve_view)
@@ -113,7 +91,7 @@ class MainWindow(QMainWindow):
                               | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.panel.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.map = ContourView(self.model)
+        self.map = MapView()
         self.map_dock = QDockWidget("Map", self)
         self.map_dock.setObjectName("map_dock")
         self.map_dock.setWidget(self.map)
@@ -122,11 +100,10 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.dock, self.map_dock, Qt.Orientation.Vertical)
         self.resizeDocks([self.dock], [390], Qt.Orientation.Horizontal)
         self.resizeDocks([self.dock, self.map_dock], [480, 320], Qt.Orientation.Vertical)
-        self.picker = PickController(self.view, self.model)
-        self.walker_layer = WalkerLayer(self.view, self.model)
+        self.picker = PickController(self.view)
         self.walkers = WalkersPanel(self.model)
         self.walkers_dock = self._dock("Walkers", "walkers_dock", self.walkers)
-        self.loss = LossPanel(self.model)
+        self.loss = LossPanel()
         self.loss_dock = self._dock("Loss and timeline", "loss_dock", self.loss)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.loss_dock)
         self.splitDockWidget(self.loss_dock, self.walkers_dock, Qt.Orientation.Horizontal)
@@ -134,17 +111,26 @@ class MainWindow(QMainWindow):
         self.status = QLabel()
         self.status.setToolTip("Where the walker is, or why it stopped")
         self.statusBar().addWidget(self.status, 1)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)                 # indeterminate: "working…"
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.setToolTip("Working in the background — the window stays usable")
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
         self.hover = QLabel()
         self.hover.setToolTip("f under the mouse on the map")
         self.statusBar().addPermanentWidget(self.hover)
+        self.basins_run = BasinsRun(self)
         self._make_menus()
         self._spin_keys = _SpinBoxKeys(self)
         for spin in self.panel.findChildren(QAbstractSpinBox):
             spin.installEventFilter(self._spin_keys)
         self._connect_signals()
         self.resize(1280, 800)
-        self._on_position_changed(self.model.position)
-        self._on_scene_changed(self.model.scene)
+        self._on_model_scene_changed(self.model.scene)
+        self.model.start()
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -195,10 +181,10 @@ class MainWindow(QMainWindow):
                                            lambda: self.walkers.compare())
         self.basins_action = self._action(run_menu, "&Basins of attraction…", "Ctrl+B",
                                           "Where does every start end? Colours the map",
-                                          lambda: basins_dialog(self))
+                                          self.basins_run.ask_and_start)
         self.clear_basins_action = self._action(run_menu, "C&lear basins", "",
                                                 "Back to the height map",
-                                                lambda: self.map.set_overlay_image(None))
+                                                self.model.clear_basins)
 
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -218,39 +204,81 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         m = self.model
-        m.position_changed.connect(self._on_position_changed)
-        m.finished.connect(self._on_finished)
-        m.scene_changed.connect(self._on_scene_changed)
-        self.view.surface_failed.connect(self._on_surface_failed)
-        self.map.hover_text.connect(self.hover.setText)
-        self.picker.preview_changed.connect(self.map.show_preview)
-        self.picker.preview_changed.connect(self.curve_view.show_preview)
-        self.map.preview_changed.connect(self.picker.show_path)
-        self.curve_view.preview_changed.connect(self.picker.show_path)
+        for view in (self.view, self.map, self.curve_view, self.loss, self.picker):
+            view.connect_model(m)
+        pairs = ((m.walks_changed, self._on_model_walks_changed),
+                 (m.position_changed, self._on_model_position_changed),
+                 (m.selection_changed, self._on_model_selection_changed),
+                 (m.finished, self._on_model_finished),
+                 (m.scene_changed, self._on_model_scene_changed),
+                 (m.surface_error, self._on_model_surface_error),
+                 (m.busy_changed, self._on_model_busy_changed),
+                 (self.view.camera_changed, self._on_view_camera_changed),
+                 (self.map.hover_text, self.hover.setText),
+                 (self.picker.start_picked, self._on_start_picked),
+                 (self.map.start_picked, self._on_start_picked),
+                 (self.curve_view.start_picked, self._on_start_picked))
+        for signal, slot in pairs:
+            signal.connect(slot)
         app = QApplication.instance()
         self._focus_hooked = app is not None
         if app is not None:
             app.focusChanged.connect(self._on_focus_changed)
 
     # ---- model → window ----------------------------------------------------------------
-    def _on_position_changed(self, _position: float) -> None:
-        if self.model.position < self.model.end or self.model.end == 0:
-            self.status.setText(status_text(self.model))
+    def _on_model_walks_changed(self, walks: Walks) -> None:
+        self.walks = walks
+        self.position = 0.0
+        self._show_status()
 
-    def _on_finished(self, reason: StopReason) -> None:
-        self.status.setText(f"{status_text(self.model)}   —   {stop_text(self.model, reason)}")
+    def _on_model_position_changed(self, position: float) -> None:
+        self.position = position
+        if self.walks is not None and (position < self.walks.end or self.walks.end == 0):
+            self._show_status()
 
-    def _on_surface_failed(self, message: str) -> None:
+    def _on_model_selection_changed(self, index: int) -> None:
+        self.selected = index
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self.walks is None:
+            return
+        i = min(self.selected, len(self.walks) - 1)
+        text = status_text(self.walks, self.position, i)
+        if self.position >= len(self.walks.trajectories[i]) - 1:
+            text += f"   —   {stop_text(self.walks, i)}"
+        self.status.setText(text)
+
+    def _on_model_finished(self, walks: Walks) -> None:
+        self.walks = walks
+        self._show_status()
+
+    def _on_model_surface_error(self, message: str) -> None:
         self.status.setText(f"could not draw this surface: {message}")
 
-    def _on_scene_changed(self, scene: Scene) -> None:
+    def _on_model_busy_changed(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+
+    def _on_model_scene_changed(self, scene: Scene) -> None:
         for action, on in ((self.arrows_action, scene.show_arrows),
                            (self.wire_action, scene.wireframe)):
-            action.blockSignals(True)
+            blocker = QSignalBlocker(action)
             action.setChecked(on)
-            action.blockSignals(False)
+            del blocker
         self.setWindowTitle(f"Gradient Mountain — f = {scene.expression}")
         self.curve_view.setVisible(scene.dim == 1)
+
+    # ---- views → model -----------------------------------------------------------------
+    def _on_start_picked(self, start, final: bool) -> None:
+        """A start picked on the 3D mountain, the map or the curve: preview while dragging,
+        move the selected walker there on release (None: the drag was cancelled)."""
+        if final:
+            self.model.end_preview(start)
+        else:
+            self.model.preview_start(start)
+
+    def _on_view_camera_changed(self, camera: Camera | None) -> None:
+        self.model.set_camera(camera)
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Single-key shortcuts must not steal typing: in the expression field they are all
@@ -281,7 +309,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # Qt override
-        self.model.pause()
+        self.model.shutdown()
+        self.basins_run.close()
         if self.remember:
             self.save_settings()
         app = QApplication.instance()
@@ -289,9 +318,7 @@ class MainWindow(QMainWindow):
             self._focus_hooked = False
             app.focusChanged.disconnect(self._on_focus_changed)
         self.view.removeEventFilter(self.picker)
-        self.map.dispose()
-        self.curve_view.dispose()
-        self.walker_layer.dispose()
-        self.loss.dispose()
-        self.view.dispose()
+        self.picker.connect_model(self.model, connect=False)
+        for view in (self.map, self.curve_view, self.loss, self.view):
+            view.dispose()
         super().closeEvent(event)

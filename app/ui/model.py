@@ -1,8 +1,10 @@
-"""The window's model and controller: the current Scene, its compiled function, the walker's
-Trajectory and where along it the walker is drawn.
+"""The window's model: the Scene, its revision, the compiled function, every walker's walk,
+the playback position and the selected walker. The one Qt object that holds state.
 
-Data flows one way: widgets call ``update``/``set_expression``/``play``…, the model validates,
-recomputes what depends on the change and emits signals; views only listen.
+Values flow one way: widgets call ``set_expression``/``update``/``update_walker``/``seek``…;
+the model validates, bumps the revision, runs the heavy work on its ``Workers`` and emits
+*values* (Scene, Walks, SurfacePicture, MapPicture, positions). Views keep what they were
+sent and never read the model back. A result computed for an older revision is dropped.
 """
 
 from __future__ import annotations
@@ -10,164 +12,124 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 
-from app.core.descent import StopReason, Trajectory
-from app.core.expression import CompiledFunction, ExpressionError, compile_expression
-from app.core.rules import Rule
-from app.core.scene import Scene
+from app.core.expression import CompiledFunction, ExpressionError
+from app.core.scene import Camera, Scene, Walker
+from app.core.walks import Walks
+from app.ui import jobs
+from app.ui.workers import Workers
 
 FRAME_MS = 15                 # playback tick; the view repaints at most once per tick
 SLOW_MS = 50                  # the docks (map, loss plot, curvature) follow at ≤ 20 Hz
-_TRAJECTORY_FIELDS = {"start", "rule", "lr", "params", "max_steps", "gtol", "stop_outside",
-                      "extra_walkers", "color"}
-_SURFACE_FIELDS = {"resolution", "cmap", "exaggeration"}
-_VIEW_FIELDS = {"resolution", "cmap", "exaggeration", "speed", "show_arrows", "wireframe"}
-
-
-class Extruded:
-    """A 1-D function shown as a 2-D sheet: f(x, y) = g(x), so the mesh code can draw it."""
-
-    dim = 2
-
-    def __init__(self, func: CompiledFunction) -> None:
-        self.func = func
-
-    def value(self, x, y=None) -> np.ndarray:
-        v = self.func.value(np.asarray(x, float))
-        return np.broadcast_to(v, np.broadcast(np.asarray(x), np.asarray(y)).shape).copy()
-
-    def value_and_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        p = np.asarray(points, float)
-        f, g = self.func.value_and_gradient(p[..., :1])
-        return f, np.concatenate([g, np.zeros_like(g)], axis=-1)
-
-
-def convert_dim(scene: Scene, dim: int) -> dict[str, Any]:
-    """Changes that turn ``scene`` into a ``dim``-dimensional one (domain and start)."""
-    if scene.dim == dim:
-        return {}
-    if dim == 1:
-        return {"domain": scene.domain[:1], "start": scene.start[:1]}
-    (x0, x1), = scene.domain
-    return {"domain": ((x0, x1), (x0, x1)), "start": (scene.start[0], 0.5 * (x0 + x1))}
+_WALK_FIELDS = {"walkers", "max_steps", "gtol", "stop_outside", "domain"}
+_SURFACE_FIELDS = {"resolution", "cmap", "exaggeration", "domain"}
+_MAP_FIELDS = {"cmap", "domain"}
+_FUNCTION_FIELDS = {"expression", "domain"}
 
 
 class SceneModel(QObject):
     scene_changed = Signal(object)        # Scene (every accepted change)
-    surface_changed = Signal()            # function, domain, resolution, colours or scale
-    trajectory_changed = Signal(object)   # Trajectory
+    function_changed = Signal(object)     # CompiledFunction (a new function is in place)
+    walks_changed = Signal(object)        # Walks: every walker's trajectory
+    surface_changed = Signal(object)      # SurfacePicture (mesh, wireframe, arrows)
+    map_changed = Signal(object)          # MapPicture (heat map and iso-lines, or the curve)
+    basins_changed = Signal(object)       # BasinMap for the map's overlay, or None
     position_changed = Signal(float)      # fractional step index
     position_changed_slow = Signal(float)  # the same, at most ~20 Hz while playing (docks)
-    expression_error = Signal(str, int)   # message, 0-based column or -1
+    selection_changed = Signal(int)       # the walker the panel edits and the readouts follow
+    preview_changed = Signal(object)      # the path from a start being picked, or None
+    curvature_changed = Signal(str, bool)  # readout at the selected walker, and "overshoots"
+    expression_error = Signal(str, int)   # message, 0-based column or -1 ("" clears it)
     scene_error = Signal(str)             # any other rejected change ("" when cleared)
+    surface_error = Signal(str)           # the surface could not be drawn
     playing_changed = Signal(bool)
-    finished = Signal(object)             # StopReason, when the walker reaches its last step
+    finished = Signal(object)             # Walks, when playback reaches the last step
+    busy_changed = Signal(bool)           # background work running
+    progress = Signal(str, int, int)      # job kind, done, total (basins)
 
     def __init__(self, scene: Scene, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.scene = scene
-        self.func: CompiledFunction = scene.compile()
-        self.trajectories: list[Trajectory] = scene.run_all(self.func)
-        self.trajectory: Trajectory = self.trajectories[0]
+        self.scene = scene.validate()
+        self.revision = 0
+        self.func: CompiledFunction | None = None
+        self.walks: Walks | None = None
         self.position = 0.0
         self.playing = False
+        self.selected = 0
+        self.curvature_wanted = False
+        self._want: dict[str, Any] = {}          # the key each kind's result must carry
+        self._tickets = 0
         self._finished_sent = False
+        self.workers = Workers(self)
+        self.workers.finished.connect(self._on_workers_finished)
+        self.workers.failed.connect(self._on_workers_failed)
+        self.workers.busy_changed.connect(self.busy_changed)
+        self.workers.progress.connect(self.progress)
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self._on_tick)
+        self._timer.timeout.connect(self._on_timer_timeout)
         self._clock = QElapsedTimer()
         self._slow_clock = QElapsedTimer()
         self._slow_clock.start()
 
-    # ---- derived values the views read -------------------------------------------------
+    # ---- reading ----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.workers.busy
+
+    @property
+    def ready(self) -> bool:
+        """True once the function is compiled and every walk asked for is in."""
+        return self.walks is not None and not ({"compile", "walks"} & set(self._want))
+
     @property
     def end(self) -> int:
-        """The last step of the longest walk: all walkers advance in lock-step."""
-        return max(len(t) for t in self.trajectories) - 1
+        return self.walks.end if self.walks is not None else 0
 
     @property
     def step(self) -> int:
         return math.floor(self.position + 1e-9)
 
-    @property
-    def display_function(self):
-        """What the surface is drawn from: the function, or its 1-D curve extruded along y."""
-        return Extruded(self.func) if self.func.dim == 1 else self.func
+    # ---- starting ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Compile the scene's function and compute everything (in the background)."""
+        self._compile(self.scene, kind_of_change="scene")
 
-    @property
-    def display_domain(self) -> tuple[tuple[float, float], tuple[float, float]]:
-        if self.scene.dim == 2:
-            return self.scene.domain  # type: ignore[return-value]
-        (x0, x1), = self.scene.domain
-        w = 0.25 * (x1 - x0)
-        return (x0, x1), (-w, w)
+    def shutdown(self) -> None:
+        self.pause()
+        self.workers.shutdown()
 
-    def point_at(self, position: float | None = None, walker: int = 0) -> np.ndarray:
-        """A walker's point (dim,) at a fractional step, on the straight segment between
-        steps (a walker that has stopped stays where it stopped)."""
-        p = self.position if position is None else position
-        pts = self.trajectories[walker].points
-        k = min(math.floor(p), len(pts) - 1)
-        t = p - k
-        if t <= 1e-9 or k >= len(pts) - 1:
-            return pts[k].copy()
-        return pts[k] + t * (pts[k + 1] - pts[k])
-
-    def state_at(self, position: float | None = None) -> tuple[np.ndarray, float, np.ndarray]:
-        """(point, f, ∇f) at a fractional step; NaN where f is undefined."""
-        pt = self.point_at(position)
-        with np.errstate(all="ignore"):
-            f, g = self.func.value_and_gradient(pt.reshape(1, -1))
-        return pt, float(np.asarray(f).reshape(-1)[0]), np.asarray(g, float).reshape(-1)
-
-    # ---- changes -------------------------------------------------------------------------
-    def set_scene(self, scene: Scene) -> bool:
-        """Replace the whole scene (a preset, a remembered scene); False if it cannot compile."""
+    # ---- changes ------------------------------------------------------------------------------
+    def set_scene(self, scene: Scene) -> None:
+        """Replace the whole scene (a preset, a file); its function compiles in the background
+        and the scene takes effect when it has (an error goes to ``expression_error``)."""
         try:
-            func = compile_expression(scene.expression)
-            scene = scene.replace(**convert_dim(scene, func.dim))
-        except ExpressionError as e:
-            self.expression_error.emit(e.message, -1 if e.column is None else int(e.column))
-            return False
+            scene = scene.validate()
         except ValueError as e:
             self.scene_error.emit(str(e))
-            return False
-        self.func = func
-        self._apply(scene, surface=True, trajectory=True)
-        return True
+            return
+        self._compile(scene, kind_of_change="scene")
 
-    def set_expression(self, text: str) -> bool:
-        """Compile ``text``; on success it becomes the scene's function, on failure the
-        message goes out on ``expression_error`` and the last good function stays."""
+    def set_expression(self, text: str) -> None:
+        """Compile ``text`` in the background; on success it becomes the scene's function, on
+        failure the message goes out on ``expression_error`` and the last good one stays."""
+        self._compile(self.scene, kind_of_change="expression", text=text)
+
+    def load_preset(self, name: str) -> None:
+        keep = {k: getattr(self.scene, k) for k in
+                ("resolution", "cmap", "exaggeration", "speed", "show_arrows", "wireframe",
+                 "max_steps")}
         try:
-            func = compile_expression(text)
-        except ExpressionError as e:
-            self.expression_error.emit(e.message, -1 if e.column is None else int(e.column))
-            return False
-        changes = {"expression": text, "preset": None, **convert_dim(self.scene, func.dim)}
-        try:
-            scene = self.scene.replace(**changes)
+            scene = Scene.from_preset(name, **keep)
         except ValueError as e:
             self.scene_error.emit(str(e))
-            return False
-        self.func = func
-        self.expression_error.emit("", -1)
-        self._apply(scene, surface=True, trajectory=True)
-        return True
-
-    def load_preset(self, name: str) -> bool:
-        keep = {k: getattr(self.scene, k) for k in _VIEW_FIELDS | {"max_steps"}}
-        return self.set_scene(Scene.from_preset(name, **keep))
+            return
+        self.set_scene(scene)
 
     def update(self, **changes: Any) -> bool:
-        """Apply field changes (validated by Scene); False and ``scene_error`` if rejected."""
-        if "rule" in changes:
-            known = Rule.parse(changes["rule"]).defaults
-            params = changes.get("params", self.scene.params)
-            changes["params"] = tuple((k, v) for k, v in params if k in known)
+        """Apply scene field changes (validated by Scene); False and ``scene_error`` if not."""
         if "domain" in changes:
             changes.setdefault("preset", None)
         try:
@@ -176,34 +138,211 @@ class SceneModel(QObject):
             self.scene_error.emit(str(e))
             return False
         changed = {k for k in changes if getattr(scene, k) != getattr(self.scene, k)}
-        if not changed:
-            return True
-        self._apply(scene, surface=bool(changed & (_SURFACE_FIELDS | {"domain"})),
-                    trajectory=bool(changed & (_TRAJECTORY_FIELDS | {"domain"})))
+        if changed:
+            self._apply(scene, changed)
+        else:
+            self.scene_error.emit("")
         return True
 
-    def _apply(self, scene: Scene, *, surface: bool, trajectory: bool) -> None:
-        # update all state first, then tell the views: a listener may read any of it
+    def update_walker(self, index: int, **changes: Any) -> bool:
+        """Change walker ``index`` (rule, lr, params, start, color)."""
+        try:
+            walker = self.scene.walkers[index].replace(**changes)
+        except (ValueError, TypeError, IndexError) as e:
+            self.scene_error.emit(str(e))
+            return False
+        walkers = list(self.scene.walkers)
+        walkers[index] = walker
+        return self.set_walkers(walkers)
+
+    def set_walkers(self, walkers) -> bool:
+        """Replace every walker; False (and ``scene_error``) if rejected."""
+        ok = self.update(walkers=tuple(walkers))
+        if ok and self.selected >= len(self.scene.walkers):
+            self.select(len(self.scene.walkers) - 1)
+        return ok
+
+    def move_start(self, start: tuple[float, ...]) -> bool:
+        """The selected walker (and those sharing its start) start at ``start``; rewinds."""
+        try:
+            scene = self.scene.move_start(self.selected, start)
+        except (ValueError, TypeError) as e:
+            self.scene_error.emit(str(e))
+            return False
+        if scene.walkers != self.scene.walkers:
+            self._apply(scene, {"walkers"})
+        else:
+            self.reset()
+        return True
+
+    def set_camera(self, camera: Camera | None) -> None:
+        """The view's camera, kept in the scene (saved with it); nothing is recomputed."""
+        if camera != self.scene.camera:
+            self.scene = self.scene.replace(camera=camera)
+            self.scene_changed.emit(self.scene)
+
+    def select(self, index: int) -> None:
+        index = max(0, min(int(index), len(self.scene.walkers) - 1))
+        if index != self.selected:
+            self.selected = index
+            self.selection_changed.emit(index)
+            self._request_curvature()
+
+    def want_curvature(self, on: bool) -> None:
+        """Something shows curvature (the Hessian is computed only then)."""
+        self.curvature_wanted = bool(on)
+        self._request_curvature()
+
+    def compare_optimisers(self) -> None:
+        """Gradient, momentum and Adam from the selected walker's start (η chosen from the
+        curvature there, in the background)."""
+        if self.func is not None:
+            self._submit("compare", jobs.compare_walkers, self.scene, self.func, self.selected)
+
+    # ---- picking a start --------------------------------------------------------------------
+    def preview_start(self, start: tuple[float, ...]) -> None:
+        """The selected walker's whole path from ``start``, computed in the background and
+        sent on ``preview_changed``."""
+        if self.func is None:
+            return
+        walker = self.scene.walkers[self.selected].replace(start=tuple(start))
+        self._submit("preview", jobs.preview_walk, walker, self.scene, self.func)
+
+    def end_preview(self, start: tuple[float, ...] | None) -> None:
+        """Stop previewing; with a ``start``, move the selected walker there."""
+        self.workers.cancel("preview")
+        self._want.pop("preview", None)
+        self.preview_changed.emit(None)
+        if start is not None:
+            self.move_start(start)
+
+    # ---- basins -------------------------------------------------------------------------------
+    def run_basins(self, resolution: int) -> None:
+        """Basins of attraction of the selected walker's rule (progress on ``progress``,
+        the result on ``basins_changed``; dropped if the function changes meanwhile)."""
+        if self.func is None:
+            return
+        w = self.scene.walkers[self.selected]
+        self._submit("basins", jobs.basins, self.func, self.scene, w, resolution,
+                     with_progress=True)
+
+    def cancel_basins(self) -> None:
+        self.workers.cancel("basins")
+        self._want.pop("basins", None)
+
+    def clear_basins(self) -> None:
+        self.basins_changed.emit(None)
+
+    # ---- internals ----------------------------------------------------------------------------
+    def _submit(self, kind: str, fn, *args, with_progress: bool = False) -> None:
+        self._tickets += 1
+        key = (self.revision, self._tickets)
+        self._want[kind] = key
+        self.workers.submit(kind, key, fn, *args, with_progress=with_progress)
+
+    def _compile(self, scene: Scene, *, kind_of_change: str, text: str | None = None) -> None:
+        text = scene.expression if text is None else text
+        key = (kind_of_change, text, scene)
+        self._want["compile"] = key
+        self.workers.submit("compile", key, jobs.compile_text, text)
+
+    def _on_compiled(self, key, func: CompiledFunction | ExpressionError) -> None:
+        kind_of_change, text, scene = key
+        if isinstance(func, ExpressionError):
+            self.expression_error.emit(func.message, -1 if func.column is None
+                                       else int(func.column))
+            return
+        try:
+            if kind_of_change == "expression":
+                scene = self.scene.replace(expression=text, preset=None)
+            scene = scene.to_dim(func.dim)
+        except ValueError as e:
+            self.scene_error.emit(str(e))
+            return
+        self.func = func
+        self.expression_error.emit("", -1)
+        if kind_of_change == "scene":
+            self.selected = min(self.selected, len(scene.walkers) - 1)
+        self.function_changed.emit(func)
+        self._apply(scene, _FUNCTION_FIELDS | _WALK_FIELDS | _SURFACE_FIELDS)
+        if kind_of_change == "scene":
+            self.selection_changed.emit(self.selected)
+
+    def _apply(self, scene: Scene, changed: set[str]) -> None:
+        """Take ``scene``; recompute in the background what depends on ``changed``."""
         self.scene = scene
-        if trajectory:
-            self.pause()
-            self.trajectories = scene.run_all(self.func)
-            self.trajectory = self.trajectories[0]
-            self.position = 0.0
-            self._finished_sent = False
+        self.revision += 1
         self.scene_error.emit("")
         self.scene_changed.emit(scene)
-        if surface:
-            self.surface_changed.emit()
-        if trajectory:
-            self.trajectory_changed.emit(self.trajectory)
-            self.position_changed.emit(self.position)
-            if self.end == 0:
-                self._announce_end()
+        if self.func is None:
+            return
+        if changed & _FUNCTION_FIELDS:
+            self.cancel_basins()
+            self.basins_changed.emit(None)
+        if changed & _WALK_FIELDS:
+            self.pause()
+            self._submit("walks", jobs.walks, scene, self.func, self.revision)
+        if changed & _SURFACE_FIELDS:
+            self._submit("surface", jobs.surface, self.func, scene)
+        if changed & (_MAP_FIELDS | _FUNCTION_FIELDS):
+            self._submit("map", jobs.map_picture, self.func, scene)
 
-    # ---- playback -------------------------------------------------------------------------
+    def _on_workers_finished(self, kind: str, key, result) -> None:
+        if self._want.get(kind) != key:
+            return                                  # stale: computed for an older request
+        del self._want[kind]
+        if kind == "compile":
+            self._on_compiled(key, result)
+        elif kind == "walks":
+            self._on_walks(result)
+        elif kind == "surface":
+            self.surface_changed.emit(result)
+        elif kind == "map":
+            self.map_changed.emit(result)
+        elif kind == "preview":
+            self.preview_changed.emit(result)
+        elif kind == "curvature":
+            self.curvature_changed.emit(*result)
+        elif kind == "basins":
+            self.basins_changed.emit(result)
+        elif kind == "compare":
+            self.set_walkers(result)
+            self.select(0)
+
+    def _on_workers_failed(self, kind: str, key, message: str) -> None:
+        if self._want.get(kind) != key:
+            return
+        del self._want[kind]
+        if kind == "compile":
+            self.expression_error.emit(message, -1)
+        elif kind == "surface":
+            self.surface_error.emit(message)
+        elif kind == "curvature":
+            self.curvature_changed.emit(f"curvature: {message}", False)
+        else:
+            self.scene_error.emit(f"{kind}: {message}")
+
+    def _on_walks(self, walks: Walks) -> None:
+        self.walks = walks
+        self.position = 0.0
+        self._finished_sent = False
+        self.walks_changed.emit(walks)
+        self.position_changed.emit(0.0)
+        self.position_changed_slow.emit(0.0)
+        self._request_curvature()
+        if walks.end == 0:
+            self._announce_end()
+
+    def _request_curvature(self) -> None:
+        if not self.curvature_wanted or self.walks is None or self.selected >= len(self.walks):
+            return                   # (new walks are on their way: asked again when they come)
+        pt = self.walks.point_at(self.position, self.selected)
+        w = self.scene.walkers[self.selected]
+        self._submit("curvature", jobs.curvature_readout, self.walks.func, pt, w.rule, w.lr)
+
+    # ---- playback -----------------------------------------------------------------------------
     def play(self) -> None:
-        if self.playing:
+        if self.playing or self.walks is None:
             return
         if self.position >= self.end:
             if self.end == 0:
@@ -222,6 +361,7 @@ class SceneModel(QObject):
         self._timer.stop()
         self.playing_changed.emit(False)
         self.position_changed_slow.emit(self.position)   # the docks catch up
+        self._request_curvature()
 
     def toggle_play(self) -> None:
         self.pause() if self.playing else self.play()
@@ -239,16 +379,6 @@ class SceneModel(QObject):
         self.pause()
         self.seek(float(max(0, math.ceil(self.position - 1e-9) - 1)))
 
-    def set_walkers(self, walkers) -> bool:
-        """Replace every walker (the first becomes the scene's own); False if rejected."""
-        try:
-            scene = self.scene.with_walkers(list(walkers))
-        except (ValueError, TypeError) as e:
-            self.scene_error.emit(str(e))
-            return False
-        self._apply(scene, surface=False, trajectory=True)
-        return True
-
     def reset(self) -> None:
         self.pause()
         self.seek(0.0)
@@ -262,10 +392,12 @@ class SceneModel(QObject):
         if not self.playing or p >= self.end or self._slow_clock.elapsed() >= SLOW_MS:
             self._slow_clock.restart()
             self.position_changed_slow.emit(p)
-        if p >= self.end:
+            if not self.playing:
+                self._request_curvature()
+        if p >= self.end and self.walks is not None:
             self._announce_end()
 
-    def _on_tick(self) -> None:
+    def _on_timer_timeout(self) -> None:
         dt = min(self._clock.restart() / 1000.0, 0.25)
         target = self.position + self.scene.speed * dt
         if target >= self.end:
@@ -274,10 +406,9 @@ class SceneModel(QObject):
 
     def _announce_end(self, force: bool = False) -> None:
         self.pause()
-        if force or not self._finished_sent:
+        if self.walks is not None and (force or not self._finished_sent):
             self._finished_sent = True
-            self.finished.emit(self.trajectory.stop_reason)
+            self.finished.emit(self.walks)
 
-    @property
-    def stop_reason(self) -> StopReason:
-        return self.trajectory.stop_reason
+
+__all__ = ["SceneModel", "Walker"]

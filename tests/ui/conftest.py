@@ -31,6 +31,14 @@ def dispose(widget) -> None:
     QApplication.processEvents()
 
 
+def settle(qtbot, window, timeout: int = 20_000) -> None:
+    """Wait until the model's background work is done and the view has drawn it."""
+    qtbot.waitUntil(lambda: window.model.ready and not window.model.busy
+                    and not window.view.busy and window.view.frames > 0, timeout=timeout)
+    window.view.update()
+    QApplication.processEvents()
+
+
 @pytest.fixture
 def make_window(qtbot):
     """make_window(preset, **scene_changes) -> a shown MainWindow whose surface is drawn.
@@ -47,7 +55,7 @@ def make_window(qtbot):
         w.show()
         windows.append(w)
         qtbot.waitExposed(w)
-        qtbot.waitUntil(lambda: not w.view.busy and w.view.frames > 0, timeout=20_000)
+        settle(qtbot, w)
         return w
 
     yield make

@@ -26,9 +26,10 @@ def project(view, xyz) -> tuple[float, float]:
     return (nx + 1) / 2 * w, (1 - ny) / 2 * h
 
 
-def walker_centre(view) -> tuple[float, float, float]:
-    t = view.walker.transform()
-    return t.column(3).x(), t.column(3).y(), t.column(3).z()
+def walker_centre(view, walker: int = 0) -> tuple[float, float, float]:
+    """The centre of walker ``walker``'s ball as drawn in the 3D view."""
+    x, y, z = view.walkers.centres[walker]
+    return float(x), float(y), float(z)
 
 
 def red_mask(rgb: np.ndarray) -> np.ndarray:

@@ -1,5 +1,5 @@
 """Several walkers, the loss plot and timeline, step back, 1-D tangent, curvature warning,
-basins of attraction — through the window's own widgets."""
+basins of attraction — through the window's own widgets. Every walker is drawn alike."""
 
 from __future__ import annotations
 
@@ -8,25 +8,30 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.scene import WALKER_COLORS, Walker
-from app.ui.basins_dialog import basins_table, run_basins
-from tests.ui.helpers import project, render
+from app.ui.dialogs.basins_dialog import basins_table
+from tests.ui.conftest import settle
+from tests.ui.helpers import project, render, walker_centre
 
 
-def test_compare_creates_three_walkers_in_lock_step(make_window):
+def test_compare_creates_three_walkers_in_lock_step(make_window, qtbot):
     w = make_window("rosenbrock")
     w.compare_action.trigger()
+    qtbot.waitUntil(lambda: len(w.model.scene.walkers) == 3, timeout=10_000)
+    settle(qtbot, w)
     walkers = w.model.scene.walkers
     assert [x.rule for x in walkers] == ["gradient", "momentum", "adam"]
     assert len({x.start for x in walkers}) == 1
-    assert len(w.model.trajectories) == 3 and w.walkers.table.rowCount() == 3
+    walks = w.model.walks
+    assert len(walks) == 3 and w.walkers.table.rowCount() == 3
     assert len(w.loss.curves) == 3
     w.model.seek(5.0)
-    for i, t in enumerate(w.model.trajectories):
-        assert w.model.point_at(walker=i) == pytest.approx(t.points[5])
-    assert len(w.walker_layer.items) == 2      # walkers 2 and 3 drawn beside the view's own
+    for i, t in enumerate(walks.trajectories):
+        assert walks.point_at(5.0, i) == pytest.approx(t.points[5])
+        assert walker_centre(w.view, i)[:2] == pytest.approx(tuple(t.points[5]), abs=1e-6)
+    assert len(w.view.walkers.centres) == 3      # one batch for all of them
 
 
-def test_add_remove_and_edit_walkers(make_window):
+def test_add_remove_and_edit_walkers(make_window, qtbot):
     w = make_window("himmelblau")
     w.walkers.add_button.click()
     assert len(w.model.scene.walkers) == 2
@@ -36,24 +41,39 @@ def test_add_remove_and_edit_walkers(make_window):
     w.walkers.table.item(1, 1).setText("nonsense")        # refused, table restored
     assert w.model.scene.walkers[1].rule == "gradient"
     assert w.walkers.table.item(1, 1).text() == "gradient"
+    assert "unknown rule" in w.walkers.error.text() and w.walkers.error.isVisibleTo(w)
     w.walkers.table.setCurrentCell(1, 0)
     w.walkers.remove_button.click()
     assert len(w.model.scene.walkers) == 1 and not w.walkers.remove_button.isEnabled()
 
 
-def test_extra_walker_is_drawn_in_its_colour(make_window):
-    w = make_window("bowl")
-    s = w.model.scene
-    w.model.set_walkers([s.walkers[0], Walker("gradient", 0.05, (), (-1.5, 1.5), "#1f6fff")])
-    w.model.seek(3.0)
+def _pixels_near(w, walker: int) -> np.ndarray:
     w.view.update()
     img = render(w.view)
-    pt = w.model.point_at(walker=1)
-    z = float(w.view.mesh.vscale.to_display(w.model.func.value(*pt)))
-    col, row = (round(v) for v in project(w.view, (pt[0], pt[1], z)))
-    patch = img[max(0, row - 8): row + 9, max(0, col - 8): col + 9, :3].astype(int)
+    col, row = (round(v) for v in project(w.view, walker_centre(w.view, walker)))
+    return img[max(0, row - 6): row + 7, max(0, col - 6): col + 7, :3].astype(int)
+
+
+@pytest.mark.parametrize("walker", [0, 1])
+def test_every_walker_is_drawn_in_its_own_colour(make_window, qtbot, walker):
+    """Regression: recolouring walker 0 used to change the loss curve but not its 3D trail."""
+    w = make_window("bowl")
+    s = w.model.scene
+    w.model.set_walkers([s.walkers[0], Walker("gradient", 0.05, (), (-1.5, 1.5), "#ff140d")])
+    settle(qtbot, w)
+    assert w.walkers.set_color(walker, "#1f6fff")
+    settle(qtbot, w)
+    w.model.seek(3.0)
+    patch = _pixels_near(w, walker)
     blue = (patch[..., 2] > 150) & (patch[..., 2] > 1.8 * patch[..., 0])
     assert blue.sum() >= 5
+    other = _pixels_near(w, 1 - walker)
+    red = (other[..., 0] > 150) & (other[..., 0] > 1.8 * other[..., 2])
+    assert red.sum() >= 5
+    pen = w.loss.curves[walker].opts["pen"]
+    assert pen.color().name() == "#1f6fff"
+    trail_colors = np.concatenate([c[:2] for c in w.view.walkers._seg_colors])
+    assert (trail_colors[::2][walker][:3] == pytest.approx((0x1f / 255, 0x6f / 255, 1.0)))
 
 
 def test_timeline_scrubs_and_left_arrow_steps_back(make_window, qtbot):
@@ -61,9 +81,9 @@ def test_timeline_scrubs_and_left_arrow_steps_back(make_window, qtbot):
     w.model.seek(float(w.model.end))
     w.loss.slider.setValue(30)                         # 3 steps in tenths
     assert w.model.position == pytest.approx(3.0)
-    assert w.loss.cursor.value() == pytest.approx(3.0)
-    ball = w.view.walker.transform().column(3)
-    assert (ball.x(), ball.y()) == pytest.approx(tuple(w.model.trajectory.points[3]), abs=1e-6)
+    assert w.loss.step_line.value() == pytest.approx(3.0)
+    ball = walker_centre(w.view)
+    assert ball[:2] == pytest.approx(tuple(w.model.walks.trajectories[0].points[3]), abs=1e-6)
     w.activateWindow()
     w.view.setFocus()
     qtbot.waitUntil(lambda: w.view.hasFocus(), timeout=5_000)
@@ -74,37 +94,61 @@ def test_timeline_scrubs_and_left_arrow_steps_back(make_window, qtbot):
     assert w.loss.plot.getPlotItem().ctrl.logYCheck.isChecked()
 
 
-def test_curvature_warns_above_the_stability_limit(make_window):
+def test_curvature_warns_above_the_stability_limit(make_window, qtbot):
     w = make_window("bowl")                 # λ = 2, 2: limit η < 1
-    w.model.update(rule="gradient", lr=0.5)
-    assert "2/λmax = 1" in w.walkers.curvature.text()
+    w.model.update_walker(0, rule="gradient", lr=0.5)
+    qtbot.waitUntil(lambda: "2/λmax = 1" in w.walkers.curvature.text(), timeout=10_000)
     assert "overshoot" not in w.walkers.curvature.text()
-    w.model.update(lr=1.2)
-    assert "overshoot" in w.walkers.curvature.text()
+    w.model.update_walker(0, lr=1.2)
+    qtbot.waitUntil(lambda: "overshoot" in w.walkers.curvature.text(), timeout=10_000)
+
+
+def test_curvature_is_computed_only_while_shown(make_window, qtbot):
+    w = make_window("bowl")
+    assert w.model.curvature_wanted
+    w.walkers_dock.hide()
+    assert not w.model.curvature_wanted
+    w.walkers_dock.show()
+    assert w.model.curvature_wanted
 
 
 def test_one_dimensional_tangent_has_the_slope(make_window):
     w = make_window("double_well")
     w.model.seek(4.0)
-    xs, ys = w.map.tangent.getData()
+    xs, ys = w.curve_view.tangent.getData()
     slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
-    x = w.model.point_at()[0]
+    x = w.model.walks.point_at(4.0)[0]
     assert slope == pytest.approx(float(w.model.func.gradient(x)[0]), rel=1e-9)
     assert np.mean(xs) == pytest.approx(x)
 
 
-def test_basins_colour_the_map(make_window):
+def test_basins_colour_the_map(make_window, qtbot):
     w = make_window("himmelblau")
-    bm = run_basins(w, 32)
+    with qtbot.waitSignal(w.model.basins_changed, timeout=30_000) as sig:
+        w.basins_run.start(32)
+    bm = sig.args[0]
     assert bm is not None and len(bm.minima) == 4
-    assert w.map._overlay is not None and w.map._overlay.shape == (32, 32, 3)
+    assert w.map.basins is bm and w.map.image.image.shape[:2] == (32, 32)
     t = basins_table(bm)
     assert t.rowCount() == 6 and t.item(0, 2).text().endswith("%")
     w.clear_basins_action.trigger()
-    assert w.map._overlay is None
+    assert w.map.basins is None and w.map.image.image.shape[:2] == (160, 160)
 
 
-def test_each_walker_has_its_own_parameters_and_colour(make_window):
+def test_a_stale_basins_result_is_dropped(make_window, qtbot):
+    """Changing the function while basins run must not leave the old function's map."""
+    w = make_window("himmelblau")
+    got = []
+    w.model.basins_changed.connect(got.append)
+    w.basins_run.start(256)
+    w.model.set_expression("x^2 + y^2")
+    settle(qtbot, w, timeout=60_000)
+    qtbot.waitUntil(lambda: not w.model.workers.running("basins"), timeout=60_000)
+    assert all(b is None for b in got)
+    assert w.map.basins is None and not w.basins_run.running
+
+
+def test_each_walker_has_its_own_parameters_and_colour(make_window, qtbot):
     w = make_window("himmelblau")
     w.walkers.add_button.click()
     w.walkers.table.item(1, 1).setText("momentum")
@@ -114,13 +158,15 @@ def test_each_walker_has_its_own_parameters_and_colour(make_window):
     assert w.model.scene.walkers[1].params == (("beta", 0.5),)
     assert w.walkers.set_color(1, "#00ff00")
     assert w.model.scene.walkers[1].color == "#00ff00"
-    assert w.walker_layer.items[0][1].color == pytest.approx((0.0, 1.0, 0.0, 1.0))
+    settle(qtbot, w)
+    assert w.view.walkers._seg_colors[1][0] == pytest.approx((0.0, 1.0, 0.0, 1.0))
 
 
-def test_one_dimensional_centre_shows_the_curve(make_window):
+def test_one_dimensional_centre_shows_the_curve(make_window, qtbot):
     w = make_window("double_well")
     assert w.curve_view.isVisible() and w.curve_view.curve.isVisible()
     w.model.load_preset("bowl")
+    settle(qtbot, w)
     assert not w.curve_view.isVisible()
 
 
@@ -133,4 +179,4 @@ def test_docks_follow_at_a_lower_rate_while_playing_and_catch_up(make_window, qt
     qtbot.waitUntil(lambda: len(fast) > 20, timeout=10_000)
     w.model.pause()
     assert 0 < len(slow) < len(fast)
-    assert slow[-1] == w.model.position and w.loss.cursor.value() == w.model.position
+    assert slow[-1] == w.model.position and w.loss.step_line.value() == w.model.position

@@ -16,7 +16,9 @@ from app.core.scene import Scene
 from app.export.errors import ExportCancelled
 from app.export.readback import read_frames
 from app.export.writers import export_frames
-from app.ui.frames import AnimationSettings, render_animation
+from app.core.animation import AnimationSettings
+from app.core.scene import Walker
+from app.ui.render.frames import render_animation, total_frames
 from tests.ui.helpers import distinct_colours, project, red_mask, walker_centre
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,17 +109,47 @@ def test_one_dimensional_export_produces_frames(tmp_path):
 
 
 def test_several_walkers_are_exported(qtbot, tmp_path):
-    import pyqtgraph.opengl as gl
-
     from app.core.scene_file import load_scene
 
     scene = load_scene(ROOT / "resources" / "scenes" / "compare-optimisers.json").scene
-    balls = {}
+    drawn = {}
 
     def count(view, model):
-        balls[len(model.trajectories)] = sum(isinstance(i, gl.GLMeshItem) for i in view.items)
+        drawn[len(model.walks)] = len(view.walkers.centres)
 
-    for sc in (scene, scene.with_walkers(scene.walkers[:1])):
+    for sc in (scene, scene.replace(walkers=scene.walkers[:1])):
         frames = list(render_animation(sc, AnimationSettings(size=SIZE, frames=3), count))
         assert len(frames) == 3
-    assert balls[3] == balls[1] + 2, "each extra walker has its own ball in the export"
+    assert drawn == {3: 3, 1: 1}, "every walker has its ball in the export"
+
+
+def test_export_length_follows_the_longest_walker(qtbot):
+    """Regression: frames used to be counted from walker 0 only (133 instead of ~1325)."""
+    himmelblau = Scene.from_preset("himmelblau")
+    w0 = himmelblau.walkers[0].replace(rule="stride", lr=0.2)
+    w1 = w0.replace(rule="gradient", lr=0.001, color="#1f6fff")
+    scene = himmelblau.replace(walkers=(w0, w1), max_steps=2000)
+    short, long = scene.run_all()
+    assert long.steps > 5 * short.steps
+    settings = AnimationSettings(size=SIZE)
+    n = total_frames(scene, settings)
+    assert n == settings.frame_count(long.steps, scene.speed) > 1000
+    positions = []
+    for _ in render_animation(scene, AnimationSettings(size=(64, 48), frames=n),
+                              lambda view, model: positions.append(model.position)):
+        pass
+    assert len(positions) == n and positions[-1] == long.steps
+
+
+def test_export_uses_the_scene_camera(qtbot):
+    from app.core.scene import Camera
+
+    cams = []
+    scene = Scene.from_preset("bowl", camera=Camera(azimuth=40.0, elevation=60.0))
+    for _ in render_animation(scene, AnimationSettings(size=SIZE, frames=2),
+                              lambda view, model: cams.append(dict(view.opts))):
+        pass
+    assert cams[0]["azimuth"] == 40.0 and cams[0]["elevation"] == 60.0
+
+
+__all__ = ["Walker"]

@@ -43,13 +43,15 @@ def test_no_display_says_so_in_one_line(tmp_path):
 
 
 def test_last_scene_and_layout_are_remembered(make_window, settings_file):
-    from app.ui.main_window import remembered_scene
+    from app.core.scene import Camera
+    from app.ui.settings import remembered_scene
 
     w = make_window("himmelblau", remember=True)
-    w.model.update(lr=0.003, start=(1.0, 2.0))
+    w.model.update_walker(0, lr=0.003, start=(1.0, 2.0))
+    w.model.set_camera(Camera(azimuth=12.0, elevation=40.0, distance=30.0))
     scene = w.model.scene
     dispose(w)
-    assert remembered_scene() == scene
+    assert remembered_scene() == scene and remembered_scene().camera.azimuth == 12.0
     text = settings_file.read_text()
     assert "geometry" in text and "scene" in text
     settings_file.write_text("[General]\nscene=\"{not json\"\n")
@@ -58,24 +60,24 @@ def test_last_scene_and_layout_are_remembered(make_window, settings_file):
 
 def test_big_meshes_are_built_off_the_gui_thread(make_window, qtbot):
     w = make_window("peaks")
-    old = w.view.mesh
+    old = w.view.picture
     t0 = time.perf_counter()
     w.model.update(resolution=420)
     elapsed = time.perf_counter() - t0
-    assert w.view.busy and w.view.mesh is old      # not built yet: the GUI thread went on
+    assert w.model.busy and w.view.picture is old  # not built yet: the GUI thread went on
     assert elapsed < 0.2
     w.model.update(resolution=430)                 # supersedes the first request
-    w.model.update(resolution=60)                  # small: waits for the running build
-    with qtbot.waitSignal(w.view.surface_ready, timeout=20_000):
-        pass
-    qtbot.waitUntil(lambda: not w.view.busy, timeout=20_000)
-    assert len(w.view.mesh.xs) == 60               # stale results were dropped
+    w.model.update(resolution=60)                  # waits for the running build
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=20_000)
+    assert len(w.view.picture.mesh.xs) == 60       # stale results were dropped
 
 
 def test_scene_object_round_trips_through_json():
-    from app.ui.main_window import scene_from_json, scene_to_json
+    from app.core.scene import Camera, Walker
+    from app.ui.settings import scene_from_json, scene_to_json
 
-    s = Scene.from_preset("rosenbrock", params=(("beta1", 0.8),), show_arrows=True)
+    s = Scene.from_preset("rosenbrock", show_arrows=True, camera=Camera(10.0, 20.0, 5.0),
+                          walkers=(Walker("adam", 0.1, (("beta1", 0.8),), (0.0, 1.0)),))
     assert scene_from_json(scene_to_json(s)) == s
     one_d = Scene.from_preset("double_well")
     assert scene_from_json(scene_to_json(one_d)) == one_d

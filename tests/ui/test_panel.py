@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.rules import Rule
+from tests.ui.conftest import settle
 
 
 class Counter:
@@ -17,21 +18,21 @@ class Counter:
         return len(self.calls)
 
 
-def test_widgets_update_the_scene(make_window):
+def test_widgets_update_the_scene(make_window, qtbot):
     w = make_window("bowl")
     p, m = w.panel, w.model
     changed = Counter(m.scene_changed)
     p.x_max.setValue(3.0)
     assert m.scene.domain == ((-2.0, 3.0), (-2.0, 2.0)) and changed.n == 1
     p.start_y.setValue(-1.0)
-    assert m.scene.start == (1.6, -1.0)
+    assert m.scene.walkers[0].start == (1.6, -1.0)
     p.lr_spin.setValue(0.02)
-    assert m.scene.lr == pytest.approx(0.02)
+    assert m.scene.walkers[0].lr == pytest.approx(0.02)
     p.rule_combo.setCurrentIndex(p.rule_combo.findData("adam"))
-    assert m.scene.rule == "adam"
+    assert m.scene.walkers[0].rule == "adam"
     assert p.rule_formula.text() == Rule.ADAM.formula
     p.param_spins["beta1"].setValue(0.8)
-    assert dict(m.scene.params)["beta1"] == pytest.approx(0.8)
+    assert dict(m.scene.walkers[0].params)["beta1"] == pytest.approx(0.8)
     p.max_steps.setValue(77)
     p.speed.setValue(20.0)
     p.cmap_combo.setCurrentText("viridis")
@@ -39,14 +40,16 @@ def test_widgets_update_the_scene(make_window):
     s = m.scene
     assert (s.max_steps, s.speed, s.cmap, s.show_arrows) == (77, 20.0, "viridis", True)
     assert changed.n == 9                           # one change per edit, no echoes
-    assert m.trajectory.steps <= 77
+    settle(qtbot, w)
+    assert m.walks.trajectories[0].steps <= 77
 
 
-def test_scene_updates_the_widgets_without_writing_back(make_window):
+def test_scene_updates_the_widgets_without_writing_back(make_window, qtbot):
     w = make_window("bowl")
     p, m = w.panel, w.model
     changed = Counter(m.scene_changed)
-    m.update(lr=0.005, rule="momentum", domain=((-1.0, 1.0), (-4.0, 4.0)), exaggeration=2.0)
+    walker = m.scene.walkers[0].replace(lr=0.005, rule="momentum")
+    m.update(walkers=(walker,), domain=((-1.0, 1.0), (-4.0, 4.0)), exaggeration=2.0)
     assert changed.n == 1
     assert p.lr_spin.value() == pytest.approx(0.005)
     assert p.rule_combo.currentData() == "momentum"
@@ -56,6 +59,7 @@ def test_scene_updates_the_widgets_without_writing_back(make_window):
     assert not p.walker_form.isRowVisible(p.param_spins["beta1"])
     assert p.walker_form.isRowVisible(p.param_spins["beta"])
     m.load_preset("himmelblau")
+    settle(qtbot, w)
     assert changed.n == 2
     assert p.expr_edit.text() == m.scene.expression
     assert p.preset_combo.currentData() == "himmelblau"
@@ -75,7 +79,7 @@ def test_invalid_domain_is_reported_and_not_applied(make_window):
 
 
 def test_log_spin_box_steps_by_decades():
-    from app.ui.widgets import LogSpinBox
+    from app.ui.panels.widgets import LogSpinBox
 
     s = LogSpinBox(1e-6, 10.0)
     s.setValue(0.1)
@@ -91,3 +95,15 @@ def test_log_spin_box_steps_by_decades():
     assert s.value() == pytest.approx(1e-6)
     assert s.textFromValue(1e-6) == "1e-06"
     assert s.valueFromText("2.5e-3") == pytest.approx(0.0025)
+
+
+def test_the_walker_section_edits_the_selected_walker(make_window, qtbot):
+    w = make_window("bowl")
+    p, m = w.panel, w.model
+    m.set_walkers([m.scene.walkers[0], m.scene.walkers[0].replace(lr=0.3, color="#1f6fff")])
+    m.select(1)
+    assert p.lr_spin.value() == pytest.approx(0.3) and "Walker 2 of 2" in p.walker_box.title()
+    p.lr_spin.setValue(0.04)
+    assert [x.lr for x in m.scene.walkers] == [pytest.approx(0.1), pytest.approx(0.04)]
+    p.start_x.setValue(0.5)                        # they shared a start: both move
+    assert {x.start for x in m.scene.walkers} == {(0.5, 1.2)}

@@ -10,22 +10,22 @@ from app.core.descent import StopReason
 def play_to_end(qtbot, w, timeout=20_000):
     with qtbot.waitSignal(w.model.finished, timeout=timeout) as blocker:
         w.model.play()
-    return blocker.args[0]
+    return blocker.args[0].trajectories[0].stop_reason
 
 
 def test_bowl_with_gradient_converges(make_window, qtbot):
     w = make_window("bowl", speed=1000.0)
-    assert w.model.scene.rule == "gradient"
+    assert w.model.scene.walkers[0].rule == "gradient"
     reason = play_to_end(qtbot, w)
     assert reason is StopReason.CONVERGED
     assert "converged" in w.status.text()
     assert w.model.position == w.model.end and not w.model.playing
-    assert w.view.end_ball.visible()
+    assert w.view.walkers.markers.visible() and w.view.walkers._finished == (True,)
 
 
 def test_peaks_with_stride_stalls(make_window, qtbot):
     w = make_window("peaks", speed=1000.0)
-    assert w.model.scene.rule == "stride"
+    assert w.model.scene.walkers[0].rule == "stride"
     assert play_to_end(qtbot, w) is StopReason.STALLED
     assert "can't go down any more" in w.status.text()
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.colormaps import NAMES
 from app.core.presets import presets
 from app.core.rules import Rule
+from tests.ui.conftest import settle
 
 GOOD = ["x^2 + y^2", "sin(x)*cos(y)", "1/x + y", "log(x) + y^2", "sqrt(x^2 + y^2)", "x^2",
         "x^4 - 3x^2 + x", "abs(x) + abs(y)", "exp(-x^2-y^2)", "tan(x*y)", "(1-x)^2 + 100(y-x^2)^2",
@@ -55,10 +56,11 @@ def test_300_random_panel_actions(make_window, qtbot):
         rng.choice(actions)()
         QApplication.processEvents()
     m.pause()
-    qtbot.waitUntil(lambda: not w.view.busy, timeout=20_000)
+    settle(qtbot, w)
     # the state is consistent: scene valid, function of the right dimension, walker on its path
     s = m.scene.validate()
-    assert m.func.dim == s.dim == len(s.start)
+    assert m.func.dim == s.dim == len(s.walkers[0].start)
+    assert m.walks.scene == s or m.walks.scene.walkers == s.walkers
     assert 0 <= m.position <= m.end
-    assert np.isfinite(w.view.mesh.vertices).all()
+    assert np.isfinite(w.view.picture.mesh.vertices).all()
     assert w.status.text().startswith("step ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.ui.app import grab_window
+from app.ui.application import grab_window
 from tests.ui.helpers import distinct_colours, project, red_mask, render, walker_centre
 
 
@@ -20,11 +20,11 @@ def test_frame_is_not_blank(make_window):
 def walker_pixels(w):
     """Pixels that change when the walker is hidden: (mask, frame with the walker)."""
     shown = render(w.view)
-    w.view.walker.setVisible(False)
-    w.view.walker_ghost.setVisible(False)
+    w.view.walkers.balls.setVisible(False)
+    w.view.walkers.ghosts.setVisible(False)
     hidden = render(w.view)
-    w.view.walker.setVisible(True)
-    w.view.walker_ghost.setVisible(True)
+    w.view.walkers.balls.setVisible(True)
+    w.view.walkers.ghosts.setVisible(True)
     return np.abs(shown.astype(int) - hidden).sum(axis=-1) > 30, shown
 
 
@@ -43,12 +43,14 @@ def test_walker_is_drawn_at_its_projected_position(make_window):
 
 def test_walker_shows_through_a_hill(make_window):
     # from the default camera, rosenbrock's valley floor lies behind the near ridge
-    w = make_window("rosenbrock", start=(-1.0, 1.0))
+    from app.core.scene import Walker
+
+    w = make_window("rosenbrock", walkers=(Walker("gradient", 0.001, (), (-1.0, 1.0)),))
     w.model.seek(0.0)
     cx, cy = project(w.view, walker_centre(w.view))
-    w.view.walker_ghost.setVisible(False)
+    w.view.walkers.ghosts.setVisible(False)
     solid_only = render(w.view)
-    w.view.walker_ghost.setVisible(True)
+    w.view.walkers.ghosts.setVisible(True)
     mask, rgb = walker_pixels(w)
     ys, xs = np.nonzero(mask)
     assert len(xs) > 40 and abs(xs.mean() - cx) < 2.5 and abs(ys.mean() - cy) < 2.5
@@ -78,7 +80,7 @@ def test_arrows_wireframe_and_exaggeration_change_the_picture(make_window, qtbot
     with_overlays = render(w.view)
     assert w.view.arrows.visible() and w.view.wire.visible()
     assert np.abs(with_overlays.astype(int) - before).sum(axis=-1).astype(bool).mean() > 0.02
-    z_before = np.ptp(w.view.mesh.vertices[:, 2])
+    z_before = np.ptp(w.view.picture.mesh.vertices[:, 2])
     with qtbot.waitSignal(w.view.surface_ready, timeout=10_000):
         w.model.update(exaggeration=2.0)
-    assert np.ptp(w.view.mesh.vertices[:, 2]) > 1.9 * z_before
+    assert np.ptp(w.view.picture.mesh.vertices[:, 2]) > 1.9 * z_before

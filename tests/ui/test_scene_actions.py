@@ -5,21 +5,51 @@ from __future__ import annotations
 import pytest
 
 from app.core.scene_file import SceneFileError
-from app.ui import scene_actions
-from app.ui.export_dialog import ExportDialog
+from app.core.scene import Camera
+from app.ui.dialogs import scene_actions
+from app.ui.dialogs.export_dialog import ExportDialog
+from tests.ui.conftest import settle
 
 
-def test_save_then_open_round_trip(make_window, tmp_path):
+def test_save_then_open_round_trip_restores_the_camera(make_window, tmp_path, qtbot):
     w = make_window("himmelblau")
-    w.model.update(lr=0.02, start=(1.0, -1.0))
+    w.model.update_walker(0, lr=0.02, start=(1.0, -1.0))
+    w.view.setCameraPosition(azimuth=30.0, elevation=50.0, distance=25.0)
+    w.view.mousePressEvent  # the user's orbit ends in camera_changed → the scene
+    w.model.set_camera(w.view.current_camera())
     path = scene_actions.save_to(w, tmp_path / "s.json")
     saved = w.model.scene
+    assert saved.camera is not None and saved.camera.azimuth == 30.0
     w.model.load_preset("bowl")
-    assert w.model.scene.expression != saved.expression
-    loaded = scene_actions.open_from(w, path)
-    assert loaded.camera and loaded.camera["distance"] > 0
+    settle(qtbot, w)
+    w.view.reset_camera()
+    assert w.model.scene.expression != saved.expression and w.model.scene.camera is None
+    scene_actions.open_from(w, path)
+    settle(qtbot, w)
     assert w.model.scene == saved
     assert w.panel.expr_edit.text() == saved.expression
+    assert w.view.opts["azimuth"] == 30.0 and w.view.opts["elevation"] == 50.0
+    assert w.view.opts["distance"] == 25.0
+
+
+def test_user_camera_moves_reach_the_scene(make_window, qtbot):
+    w = make_window("bowl")
+    assert w.model.scene.camera is None
+    with qtbot.waitSignal(w.view.camera_changed, timeout=5_000):
+        w.view.mousePressEvent(_mouse(w, "press"))
+        w.view.setCameraPosition(azimuth=10.0)
+        w.view.mouseReleaseEvent(_mouse(w, "release"))
+    assert isinstance(w.model.scene.camera, Camera) and w.model.scene.camera.azimuth == 10.0
+
+
+def _mouse(w, kind):
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+
+    t = QEvent.Type.MouseButtonPress if kind == "press" else QEvent.Type.MouseButtonRelease
+    p = QPointF(50, 50)
+    return QMouseEvent(t, p, w.view.mapToGlobal(p), Qt.MouseButton.LeftButton,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
 
 
 @pytest.mark.parametrize("content", [b"", b"{", b'{"format": "x"}', b"\x00\xff garbage",
@@ -39,20 +69,38 @@ def test_export_dialog_defaults_and_settings(qtbot):
     qtbot.addWidget(d)
     s = d.settings()
     assert s.size == (1280, 720) and s.fps == 30 and s.speed == 5.0 and s.overlay
-    d.size.setCurrentText("640x360")
+    d.size_box.setCurrentText("640x360")
     d.orbit.setChecked(True)
     assert d.settings().size == (640, 360) and d.settings().orbit
-    d.size.setCurrentText("huge")
+    d.size_box.setCurrentText("huge")
     with pytest.raises(ValueError):
         d.settings()
 
 
-def test_dialog_export_path_writes_the_file(qtbot, tmp_path):
-    from app.core.scene import Scene
+def test_dialog_export_path_writes_the_file(make_window, qtbot, tmp_path):
+    from app.core.animation import AnimationSettings
     from app.export.readback import read_frames
-    from app.ui.export_dialog import run_export
-    from app.ui.frames import AnimationSettings
+    from app.ui.dialogs.export_dialog import run_export
 
-    result = run_export(None, Scene.from_preset("bowl"), str(tmp_path / "d.gif"),
-                        AnimationSettings(size=(160, 120), frames=6))
+    w = make_window("bowl")
+    ticks = []
+    timer = _ticker(ticks)
+    with qtbot.waitSignal(w.statusBar().messageChanged, timeout=60_000):
+        run = run_export(w, w.model.scene, str(tmp_path / "d.gif"),
+                         AnimationSettings(size=(160, 120), frames=6))
+        with qtbot.waitSignal(run.succeeded, timeout=60_000) as sig:
+            pass
+    timer.stop()
+    result = sig.args[0]
     assert result.frames == 6 and len(read_frames(result.path)) == 6
+    assert "Exported 6 frames" in w.statusBar().currentMessage()
+    assert ticks, "the event loop ran during the export"
+
+
+def _ticker(ticks):
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(5)
+    return timer

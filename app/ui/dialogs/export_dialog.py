@@ -1,10 +1,9 @@
 """File → Export animation…: the options dialog and the export with a cancellable progress
-dialog. Rendering runs on the GUI thread (OpenGL lives there) with events processed between
-frames; encoding runs on the writers' background thread."""
+dialog. The export is an ``ExportRun``: one frame per event-loop tick on the GUI thread
+(OpenGL lives there), encoding on a writer thread — the window stays responsive."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.export.errors import ExportCancelled, ExportError, ExportResult, TargetExists
-from app.export.writers import check_target, export_frames
-from app.ui.frames import AnimationSettings, render_animation, total_frames
+from app.core.animation import AnimationSettings
+from app.export.errors import ExportError, ExportResult, TargetExists
+from app.export.writers import check_target
+from app.ui.render.export_cli import parse_size
+from app.ui.render.export_run import ExportRun
 
 SIZES = ["1280x720", "1920x1080", "800x600", "640x360", "1080x1080"]
 
@@ -45,11 +46,11 @@ class ExportDialog(QDialog):
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         form.addRow("Save to", row)
-        self.size = QComboBox()
-        self.size.setEditable(True)
-        self.size.addItems(SIZES)
-        self.size.setToolTip("Frame size in pixels, independent of the window")
-        form.addRow("Frame size", self.size)
+        self.size_box = QComboBox()
+        self.size_box.setEditable(True)
+        self.size_box.addItems(SIZES)
+        self.size_box.setToolTip("Frame size in pixels, independent of the window")
+        form.addRow("Frame size", self.size_box)
         self.fps = QSpinBox()
         self.fps.setRange(1, 120)
         self.fps.setValue(30)
@@ -83,35 +84,47 @@ class ExportDialog(QDialog):
             self.path.setText(path)
 
     def settings(self) -> AnimationSettings:
-        from app.ui.export_cli import parse_size
-
-        return AnimationSettings(size=parse_size(self.size.currentText()),
+        return AnimationSettings(size=parse_size(self.size_box.currentText()),
                                  fps=float(self.fps.value()), speed=self.speed.value(),
                                  seconds=self.seconds.value(), orbit=self.orbit.isChecked(),
                                  overlay=self.overlay.isChecked())
 
 
-def run_export(parent: QWidget | None, scene, path: str, settings: AnimationSettings, *,
-               force: bool = False) -> ExportResult:
-    """Export with a cancellable progress dialog; raises ExportError / ExportCancelled."""
-    total = total_frames(scene, settings)
-    progress = QProgressDialog("Rendering frames…", "Cancel", 0, total, parent)
+def run_export(window, scene, path: str, settings: AnimationSettings, *,
+               force: bool = False) -> ExportRun:
+    """Start an export with a cancellable progress dialog; the result shows in the status
+    bar (or a message box for an error). Returns the run (its signals say how it ended)."""
+    run = ExportRun(scene, settings, path, force=force, parent=window)
+    progress = QProgressDialog("Rendering frames…", "Cancel", 0, 1, window)
     progress.setWindowTitle("Exporting")
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(0)
+    progress.setAutoClose(False)
+    progress.setAutoReset(False)
+    progress.canceled.connect(run.cancel)
+    run.progress.connect(lambda n, total: (progress.setMaximum(total), progress.setValue(n)))
 
-    def on_progress(n: int) -> bool:
-        progress.setValue(n)
-        return progress.wasCanceled()
-
-    try:
-        return export_frames(render_animation(scene, settings), path, fps=settings.fps,
-                             force=force, progress=on_progress, total=total)
-    finally:
+    def succeeded(result: ExportResult) -> None:
         progress.close()
+        window.statusBar().showMessage(
+            f"Exported {result.frames} frames to {result.path} in {result.seconds:.1f} s", 8000)
+
+    def cancelled() -> None:
+        progress.close()
+        window.statusBar().showMessage("Export cancelled: nothing was written", 5000)
+
+    def failed(message: str) -> None:
+        progress.close()
+        QMessageBox.warning(window, "Export failed", message)
+
+    run.succeeded.connect(succeeded)
+    run.cancelled.connect(cancelled)
+    run.failed.connect(failed)
+    progress.show()
+    run.start()
+    return run
 
 
-def export_from_window(window) -> ExportResult | None:
+def export_from_window(window) -> ExportRun | None:
     """The File → Export animation… action."""
     window.model.pause()
     dialog = ExportDialog(window, speed=window.model.scene.speed)
@@ -128,13 +141,7 @@ def export_from_window(window) -> ExportResult | None:
             if answer != QMessageBox.StandardButton.Yes:
                 return None
             force = True
-        result = run_export(window, window.model.scene, path, settings, force=force)
-    except ExportCancelled:
-        window.statusBar().showMessage("Export cancelled: nothing was written", 5000)
-        return None
-    except (ExportError, ValueError, RuntimeError) as e:
+    except (ExportError, ValueError) as e:
         QMessageBox.warning(window, "Export failed", str(e))
         return None
-    window.statusBar().showMessage(
-        f"Exported {result.frames} frames to {result.path} in {result.seconds:.1f} s", 8000)
-    return result
+    return run_export(window, window.model.scene, path, settings, force=force)

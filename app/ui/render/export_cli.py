@@ -7,14 +7,16 @@ Works without a display: with DISPLAY unset and Xvfb installed it starts a virtu
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import sys
 from contextlib import contextmanager
 
+from app.core.animation import AnimationSettings
 from app.core.scene import Scene
 from app.export.errors import ExportError
-from app.ui.frames import AnimationSettings, render_animation, total_frames
+from app.ui.render.frames import render_animation, total_frames
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -67,27 +69,49 @@ def _progress_bar(total: int):
     return show
 
 
-def export_command(a: argparse.Namespace, scene: Scene, usage_error: type[Exception]) -> int:
-    """Run the export sub-command; raises ``usage_error`` (one line, status 2) on bad input."""
+def settings_from_args(a: argparse.Namespace, export: dict | None) -> AnimationSettings:
+    """The scene file's ``export`` settings, then what the command line says."""
+    base = AnimationSettings.from_export_dict(export)
+    changes: dict = {}
+    if a.size is not None:
+        changes["size"] = parse_size(a.size)
+    if a.fps is not None:
+        if a.fps <= 0 or a.fps > 120:
+            raise ValueError("--fps must be in (0, 120]")
+        changes["fps"] = a.fps
+    if (a.frames is not None and a.frames < 1) or (a.seconds is not None and a.seconds <= 0):
+        raise ValueError("--frames / --seconds must be positive")
+    if a.speed is not None and a.speed <= 0:
+        raise ValueError("--speed must be positive")
+    for key in ("speed", "frames", "seconds"):
+        if getattr(a, key) is not None:
+            changes[key] = getattr(a, key)
+    if a.frames is not None:
+        changes["seconds"] = None
+    if a.seconds is not None:
+        changes["frames"] = None
+    if a.orbit:
+        changes["orbit"] = True
+    if a.no_overlay:
+        changes["overlay"] = False
+    return dataclasses.replace(base, **changes)
+
+
+def export_command(a: argparse.Namespace, scene: Scene, usage_error: type[Exception],
+                   export: dict | None = None) -> int:
+    """Run the export sub-command; raises ``usage_error`` (one line, status 2) on bad input.
+    ``export`` is the scene file's export section (its settings are the defaults)."""
     from app.export.writers import check_target, export_frames
 
     try:
-        if a.fps <= 0 or a.fps > 120:
-            raise ValueError("--fps must be in (0, 120]")
-        if (a.frames is not None and a.frames < 1) or (a.seconds is not None and a.seconds <= 0):
-            raise ValueError("--frames / --seconds must be positive")
-        if a.speed is not None and a.speed <= 0:
-            raise ValueError("--speed must be positive")
-        settings = AnimationSettings(size=parse_size(a.size), fps=a.fps, speed=a.speed,
-                                     frames=a.frames, seconds=a.seconds, orbit=a.orbit,
-                                     overlay=not a.no_overlay)
+        settings = settings_from_args(a, export)
         check_target(a.out, force=a.force)
         total = total_frames(scene, settings)
         with display_for_export():
-            from app.ui.app import _application
+            from app.ui.application import application
 
-            _application()
-            result = export_frames(render_animation(scene, settings), a.out, fps=a.fps,
+            application()
+            result = export_frames(render_animation(scene, settings), a.out, fps=settings.fps,
                                    force=a.force, progress=_progress_bar(total), total=total)
     except (ExportError, ValueError, RuntimeError) as e:
         raise usage_error(str(e)) from None

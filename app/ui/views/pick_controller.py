@@ -5,6 +5,8 @@ app/core/picking.py. While dragging, the whole path from the point under the cur
 previewed (a white line with a dark halo and a small ball on the surface, and the same
 path on the map; a drag on the map previews here through ``show_path``); on
 release the walker is reset to the new start, Escape cancels. Plain drags still orbit.
+Picks go out on ``start_picked(start, final)`` (``final`` with start None: cancelled); the
+path to preview comes back through ``set_preview`` (the model computes it).
 
 Pixels: pyqtgraph 0.14 draws with ``projectionMatrix(getViewport())`` where the viewport is
 the logical (0, 0, w, h); Qt's ``event.position()`` is logical too, so the ray needs no
@@ -21,7 +23,8 @@ from PySide6.QtGui import QGuiApplication
 
 from app.core.picking import pick_start
 from app.core.surface import surface_path
-from app.ui.decorations import OPAQUE_NO_OFFSET, ball, place
+from app.core.walks import display_function
+from app.ui.views.decorations import OPAQUE_NO_OFFSET, ball, place
 
 PREVIEW_RGBA = (1.0, 1.0, 1.0, 0.9)
 HALO_RGBA = (0.0, 0.0, 0.0, 0.45)
@@ -29,11 +32,12 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 class PickController(QObject):
-    preview_changed = Signal(object)   # the previewed Trajectory, or None when it ends
+    start_picked = Signal(object, bool)   # start (None: cancelled), final?
 
-    def __init__(self, view, model) -> None:
+    def __init__(self, view) -> None:
         super().__init__(view)
-        self.view, self.model = view, model
+        self.view = view
+        self.func = None                   # the compiled function (set_function)
         self.sticky = False                # the toolbar toggle: pick without Shift
         self.dragging = False
         self.last: tuple[float, ...] | None = None
@@ -78,12 +82,25 @@ class PickController(QObject):
         m = self.view.projectionMatrix(vp, vp) * self.view.viewMatrix()
         return np.array(m.data(), float).reshape(4, 4).T, vp
 
+    def connect_model(self, model, connect: bool = True) -> None:
+        pairs = ((model.function_changed, self.set_function),
+                 (model.preview_changed, self.set_preview))
+        for signal, slot in pairs:
+            (signal.connect if connect else signal.disconnect)(slot)
+
+    def set_function(self, func) -> None:
+        self.func = func
+
+    @property
+    def one_d(self) -> bool:
+        return self.func is not None and self.func.dim == 1
+
     def height(self):
         """The displayed height Z(x, y) = vscale(f) of the current mesh (None before one)."""
-        mesh = self.view.mesh
-        if mesh is None:
+        pic = self.view.picture
+        if pic is None or self.func is None:
             return None
-        vs, func = mesh.vscale, self.model.display_function
+        vs, func = pic.mesh.vscale, display_function(self.func)
 
         def height(x, y):
             with np.errstate(all="ignore"):
@@ -96,18 +113,17 @@ class PickController(QObject):
         height = self.height()
         if height is None:
             return None
-        vs = self.view.mesh.vscale
+        vs = self.view.picture.mesh.vscale
         mvp, vp = self.matrices()
         z_range = (float(vs.to_display(vs.lo)), float(vs.to_display(vs.hi)))
         try:
-            hit = pick_start(px, py, mvp, vp, height, self.model.display_domain, clamp=clamp,
+            hit = pick_start(px, py, mvp, vp, height, self.view.picture.domain, clamp=clamp,
                              z_range=z_range, plane_z=z_range[0])
         except (ArithmeticError, ValueError):   # a function that raises: treat as a miss
             return None
         if hit is None or not np.all(np.isfinite(hit)):
             return None
-        return (float(hit[0]),) if self.model.scene.dim == 1 else (float(hit[0]),
-                                                                    float(hit[1]))
+        return (float(hit[0]),) if self.one_d else (float(hit[0]), float(hit[1]))
 
     # ---- events -----------------------------------------------------------------------------
     def eventFilter(self, obj, ev) -> bool:  # Qt override
@@ -150,33 +166,28 @@ class PickController(QObject):
 
     def _end_drag(self, *, apply: bool) -> None:
         self.dragging = False
-        self.show_path(None)
-        self.preview_changed.emit(None)
         start, self.last = self.last, None
         # a new start resets the walker; the same start again rewinds it too
-        if apply and start is not None and self.model.update(start=start):
-            self.model.reset()
+        self.start_picked.emit(start if apply else None, True)
 
     def _show_preview(self, start: tuple[float, ...]) -> None:
         self.last = start
-        traj = self.model.scene.replace(start=start).run(self.model.func)
-        self.show_path(traj)
-        self.preview_changed.emit(traj)
+        self.start_picked.emit(start, False)
 
-    def show_path(self, traj) -> None:
+    def set_preview(self, traj) -> None:
         """Draw a previewed Trajectory on the surface (None hides it) — this drag's, or the
         map's while a start is dragged there."""
-        mesh = self.view.mesh
-        if traj is None or mesh is None:
+        pic = self.view.picture
+        mesh = pic.mesh if pic is not None else None
+        if traj is None or mesh is None or self.func is None:
             for item in (self.halo, self.preview, self.marker):
                 item.setVisible(False)
             self.view.update()
             return
         pts = traj.points
         xy = pts if pts.shape[1] == 2 else np.column_stack([pts[:, 0], np.zeros(len(pts))])
-        with np.errstate(all="ignore"):
-            path = surface_path(self.model.display_function, xy, 4)
-            z = mesh.vscale.to_display(path[:, 2]) + 0.003 * self.view.extent
+        path = surface_path(display_function(self.func), xy, 4)
+        z = mesh.vscale.to_display(path[:, 2]) + 0.003 * self.view.extent
         keep = np.isfinite(z)
         if keep.any():
             pos = np.column_stack([path[keep, :2], z[keep]]).astype(np.float32)

@@ -1,11 +1,11 @@
 """Start the Qt application: ``run_gui(scene)`` opens the window; with ``screenshot`` it waits
-for the surface (and ``steps`` walker steps), saves a PNG of the whole window and returns."""
+for the surface (and ``steps`` walker steps), saves a PNG of the whole window and returns.
+Waiting is done by a local event loop that a signal or a timeout ends (``wait_for``)."""
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 NO_DISPLAY = ("error: no display found — run under a desktop session or with: "
@@ -33,7 +33,7 @@ def display_problem() -> str | None:
     return None
 
 
-def _application():
+def application():
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -48,14 +48,29 @@ def _application():
     return app
 
 
-def wait_until(app, condition, timeout: float = 60.0) -> bool:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            return False
-        app.processEvents()
-        time.sleep(0.005)
-    return True
+def wait_for(condition, signals, timeout: float = 60.0) -> bool:
+    """Run the event loop until ``condition()`` holds, re-checked whenever one of ``signals``
+    fires; False after ``timeout`` seconds. (No polling loop: Qt sleeps in between.)"""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if condition():
+        return True
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+
+    def check(*_args) -> None:
+        if condition():
+            loop.quit()
+
+    for s in signals:
+        s.connect(check)
+    timer.start(int(timeout * 1000))
+    loop.exec()
+    for s in signals:
+        s.disconnect(check)
+    return condition()
 
 
 def grab_window(window):
@@ -73,15 +88,20 @@ def grab_window(window):
     return img
 
 
-def save_screenshot(app, window, path: str, steps: int | None) -> bool:
+def window_ready(window) -> bool:
+    """The window shows everything it was asked for: walks in, surface drawn."""
+    return window.model.ready and not window.model.busy and not window.view.busy
+
+
+def save_screenshot(window, path: str, steps: int | None) -> bool:
     view, model = window.view, window.model
-    if not wait_until(app, lambda: not view.busy):
+    if not wait_for(lambda: window_ready(window), [model.busy_changed, view.surface_ready]):
         return False
     if steps:
         model.seek(float(min(steps, model.end)))
     start = view.frames
     view.update()
-    if not wait_until(app, lambda: view.frames > start and not view.busy):
+    if not wait_for(lambda: view.frames > start, [view.frame_drawn], 30):
         return False
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -94,9 +114,10 @@ def run_gui(scene=None, *, screenshot: str | None = None, steps: int | None = No
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    app = _application()
+    app = application()
     from app.core.scene import Scene
-    from app.ui.main_window import MainWindow, remembered_scene
+    from app.ui.main_window import MainWindow
+    from app.ui.settings import remembered_scene
 
     remember = screenshot is None
     if scene is None:
@@ -109,7 +130,7 @@ def run_gui(scene=None, *, screenshot: str | None = None, steps: int | None = No
         rc = app.exec()
         _dispose(app, window)
         return rc
-    ok = save_screenshot(app, window, screenshot, steps)
+    ok = save_screenshot(window, screenshot, steps)
     _dispose(app, window)
     if not ok:
         print(f"error: could not save the screenshot to {screenshot}", file=sys.stderr)

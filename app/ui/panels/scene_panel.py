@@ -1,8 +1,9 @@
 """The side panel: every scene setting as a widget.
 
-Model → panel: ``set_scene`` (and the other ``set_``/``show_`` methods) run with the widgets'
-signals blocked and never write back. Panel → model: the ``_on_<widget>_changed`` handlers,
-all connected in ``_connect_signals``.
+Model → panel: ``set_scene``, ``set_function``, ``set_selection`` (and the other
+``set_``/``show_`` methods) run with the widgets' signals blocked (QSignalBlocker) and never
+write back. Panel → model: the ``_on_<widget>_<signal>`` handlers call the model's methods;
+``connect_model`` wires both directions. The Walker section edits the selected walker.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from app.core.presets import presets
 from app.core.rules import Rule
 from app.core.scene import Scene
 from app.ui.model import SceneModel
-from app.ui.widgets import ErrorLabel, LogSpinBox, number_spin, pair, row
+from app.ui.panels.widgets import ErrorLabel, LogSpinBox, number_spin, pair, row
 
 PARAMS = {  # rule parameter -> (label, tooltip)
     "beta": ("β", "Momentum β: how much of the previous velocity is kept each step (0…1)"),
@@ -44,6 +45,8 @@ class ScenePanel(QScrollArea):
     def __init__(self, model: SceneModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self.scene = model.scene
+        self.selected = 0
         self._shown_expression: str | None = None
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -58,7 +61,7 @@ class ScenePanel(QScrollArea):
         col.addStretch(1)
         self.setWidget(body)
         self.set_scene(model.scene)
-        self._connect_signals()
+        self.connect_model(model)
 
     # ---- construction ----------------------------------------------------------------------
     def _function_box(self) -> QGroupBox:
@@ -95,6 +98,7 @@ class ScenePanel(QScrollArea):
 
     def _walker_box(self) -> QGroupBox:
         box = QGroupBox("Walker")
+        self.walker_box = box
         self.walker_form = form = QFormLayout(box)
         self.start_x = number_spin(-1e6, 1e6, 4, 0.1, "Where the walker starts: x")
         self.start_y = number_spin(-1e6, 1e6, 4, 0.1, "Where the walker starts: y")
@@ -172,32 +176,35 @@ class ScenePanel(QScrollArea):
         lay.addLayout(buttons)
         return box
 
-    def _connect_signals(self) -> None:
-        m = self.model
-        m.scene_changed.connect(self.set_scene)
-        m.expression_error.connect(self.show_expression_error)
-        m.scene_error.connect(self.scene_error.show_error)
-        m.playing_changed.connect(self.set_playing)
-        self.expr_edit.returnPressed.connect(self._on_expr_edit_changed)
-        self.preset_combo.activated.connect(self._on_preset_combo_changed)
-        for s in (self.x_min, self.x_max, self.y_min, self.y_max):
-            s.valueChanged.connect(self._on_domain_changed)
-        for s in (self.start_x, self.start_y):
-            s.valueChanged.connect(self._on_start_changed)
-        self.lr_spin.valueChanged.connect(self._on_lr_spin_changed)
-        self.rule_combo.currentIndexChanged.connect(self._on_rule_combo_changed)
-        for s in self.param_spins.values():
-            s.valueChanged.connect(self._on_param_changed)
-        self.max_steps.valueChanged.connect(self._on_max_steps_changed)
-        self.resolution.valueChanged.connect(self._on_resolution_changed)
-        self.cmap_combo.currentTextChanged.connect(self._on_cmap_combo_changed)
-        self.exaggeration.valueChanged.connect(self._on_exaggeration_changed)
-        self.arrows_check.toggled.connect(self._on_arrows_check_changed)
-        self.wire_check.toggled.connect(self._on_wire_check_changed)
-        self.speed.valueChanged.connect(self._on_speed_changed)
-        self.play_button.clicked.connect(m.toggle_play)
-        self.step_button.clicked.connect(m.step_forward)
-        self.reset_button.clicked.connect(m.reset)
+    def connect_model(self, m: SceneModel, connect: bool = True) -> None:
+        """Model → panel and panel → model, in one place (``connect=False`` undoes it)."""
+        pairs = [(m.scene_changed, self.set_scene), (m.function_changed, self.set_function),
+                 (m.selection_changed, self.set_selection),
+                 (m.expression_error, self.show_expression_error),
+                 (m.scene_error, self.scene_error.show_error),
+                 (m.playing_changed, self.set_playing),
+                 (self.expr_edit.returnPressed, self._on_expr_edit_return_pressed),
+                 (self.preset_combo.activated, self._on_preset_combo_activated),
+                 (self.lr_spin.valueChanged, self._on_lr_spin_value_changed),
+                 (self.rule_combo.currentIndexChanged, self._on_rule_combo_index_changed),
+                 (self.max_steps.valueChanged, self._on_max_steps_value_changed),
+                 (self.resolution.valueChanged, self._on_resolution_value_changed),
+                 (self.cmap_combo.currentTextChanged, self._on_cmap_combo_text_changed),
+                 (self.exaggeration.valueChanged, self._on_exaggeration_value_changed),
+                 (self.arrows_check.toggled, self._on_arrows_check_toggled),
+                 (self.wire_check.toggled, self._on_wire_check_toggled),
+                 (self.speed.valueChanged, self._on_speed_value_changed),
+                 (self.play_button.clicked, m.toggle_play),
+                 (self.step_button.clicked, m.step_forward),
+                 (self.reset_button.clicked, m.reset)]
+        pairs += [(s.valueChanged, self._on_domain_value_changed)
+                  for s in (self.x_min, self.x_max, self.y_min, self.y_max)]
+        pairs += [(s.valueChanged, self._on_start_value_changed)
+                  for s in (self.start_x, self.start_y)]
+        pairs += [(s.valueChanged, self._on_param_value_changed)
+                  for s in self.param_spins.values()]
+        for signal, slot in pairs:
+            (signal.connect if connect else signal.disconnect)(slot)
 
     # ---- model → panel (signals blocked, never writes back) --------------------------------
     def _all_inputs(self) -> list[QWidget]:
@@ -206,16 +213,28 @@ class ScenePanel(QScrollArea):
                 *self.param_spins.values(), self.max_steps, self.resolution, self.cmap_combo,
                 self.exaggeration, self.arrows_check, self.wire_check, self.speed]
 
+    def set_function(self, func) -> None:
+        grad = func.gradient_text
+        self.grad_label.setText(grad if len(grad) <= 140 else grad[:137] + "…")
+        self.grad_label.setToolTip(f"The gradient, differentiated symbolically:\n{grad}")
+
+    def set_selection(self, index: int) -> None:
+        self.selected = index
+        self.set_scene(self.scene)
+
     def set_scene(self, s: Scene) -> None:
-        blockers = [QSignalBlocker(w) for w in self._all_inputs()]
+        self.scene = s
+        self.selected = min(self.selected, len(s.walkers) - 1)
+        w = s.walkers[self.selected]
+        blockers = [QSignalBlocker(b) for b in self._all_inputs()]
         if s.expression != self._shown_expression:   # keep text the user is still fixing
             self._shown_expression = s.expression
             self.expr_edit.setText(s.expression)
             self.expr_edit.setCursorPosition(0)
             self.expr_error.show_error("")
-        grad = self.model.func.gradient_text
-        self.grad_label.setText(grad if len(grad) <= 140 else grad[:137] + "…")
-        self.grad_label.setToolTip(f"The gradient, differentiated symbolically:\n{grad}")
+        many = len(s.walkers) > 1
+        self.walker_box.setTitle(f"Walker {self.selected + 1} of {len(s.walkers)}" if many
+                                 else "Walker")
         self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(s.preset or "")))
         (x0, x1), *rest = s.domain
         self.x_min.setValue(x0)
@@ -224,15 +243,15 @@ class ScenePanel(QScrollArea):
         if not one_d:
             self.y_min.setValue(rest[0][0])
             self.y_max.setValue(rest[0][1])
-            self.start_y.setValue(s.start[1])
-        for w in (self.y_min, self.y_max, self.start_y):
-            w.setEnabled(not one_d)
-        self.start_x.setValue(s.start[0])
-        self.lr_spin.setValue(s.lr)
-        rule = s.rule_enum
+            self.start_y.setValue(w.start[1])
+        for box in (self.y_min, self.y_max, self.start_y):
+            box.setEnabled(not one_d)
+        self.start_x.setValue(w.start[0])
+        self.lr_spin.setValue(w.lr)
+        rule = Rule.parse(w.rule)
         self.rule_combo.setCurrentIndex(self.rule_combo.findData(rule.value))
         self.rule_formula.setText(rule.formula)
-        values = s.rule_params
+        values = rule.params(w.lr, **dict(w.params))
         for name, spin in self.param_spins.items():
             self.walker_form.setRowVisible(spin, name in rule.defaults)
             if name in values:
@@ -257,51 +276,51 @@ class ScenePanel(QScrollArea):
             self.expr_edit.setSelection(col, 1 if text_len else 0)
 
     # ---- panel → model ---------------------------------------------------------------------
-    def _on_expr_edit_changed(self) -> None:
+    def _on_expr_edit_return_pressed(self) -> None:
         self.model.set_expression(self.expr_edit.text())
 
-    def _on_preset_combo_changed(self, index: int) -> None:
+    def _on_preset_combo_activated(self, index: int) -> None:
         name = self.preset_combo.itemData(index)
         if name:
             self.model.load_preset(name)
 
-    def _on_domain_changed(self, _value: float = 0.0) -> None:
+    def _on_domain_value_changed(self, _value: float = 0.0) -> None:
         x = (self.x_min.value(), self.x_max.value())
         y = (self.y_min.value(), self.y_max.value())
-        self.model.update(domain=(x, y) if self.model.scene.dim == 2 else (x,))
+        self.model.update(domain=(x, y) if self.scene.dim == 2 else (x,))
 
-    def _on_start_changed(self, _value: float = 0.0) -> None:
+    def _on_start_value_changed(self, _value: float = 0.0) -> None:
         start = (self.start_x.value(), self.start_y.value())
-        self.model.update(start=start[: self.model.scene.dim])
+        self.model.move_start(start[: self.scene.dim])
 
-    def _on_lr_spin_changed(self, value: float) -> None:
-        self.model.update(lr=value)
+    def _on_lr_spin_value_changed(self, value: float) -> None:
+        self.model.update_walker(self.selected, lr=value)
 
-    def _on_rule_combo_changed(self, _index: int) -> None:
-        self.model.update(rule=self.rule_combo.currentData())
+    def _on_rule_combo_index_changed(self, _index: int) -> None:
+        self.model.update_walker(self.selected, rule=self.rule_combo.currentData())
 
-    def _on_param_changed(self, _value: float = 0.0) -> None:
-        known = self.model.scene.rule_enum.defaults
+    def _on_param_value_changed(self, _value: float = 0.0) -> None:
+        known = Rule.parse(self.scene.walkers[self.selected].rule).defaults
         params = tuple((k, s.value()) for k, s in self.param_spins.items() if k in known)
-        self.model.update(params=params)
+        self.model.update_walker(self.selected, params=params)
 
-    def _on_max_steps_changed(self, value: int) -> None:
+    def _on_max_steps_value_changed(self, value: int) -> None:
         self.model.update(max_steps=value)
 
-    def _on_resolution_changed(self, value: int) -> None:
+    def _on_resolution_value_changed(self, value: int) -> None:
         self.model.update(resolution=value)
 
-    def _on_cmap_combo_changed(self, name: str) -> None:
+    def _on_cmap_combo_text_changed(self, name: str) -> None:
         self.model.update(cmap=name)
 
-    def _on_exaggeration_changed(self, value: float) -> None:
+    def _on_exaggeration_value_changed(self, value: float) -> None:
         self.model.update(exaggeration=value)
 
-    def _on_arrows_check_changed(self, on: bool) -> None:
+    def _on_arrows_check_toggled(self, on: bool) -> None:
         self.model.update(show_arrows=on)
 
-    def _on_wire_check_changed(self, on: bool) -> None:
+    def _on_wire_check_toggled(self, on: bool) -> None:
         self.model.update(wireframe=on)
 
-    def _on_speed_changed(self, value: float) -> None:
+    def _on_speed_value_changed(self, value: float) -> None:
         self.model.update(speed=value)

@@ -1,4 +1,5 @@
-"""File → Save scene… / Open scene…: one validated JSON document per scene."""
+"""File → Save scene… / Open scene…: one validated JSON document per scene (the camera is
+part of the scene; the export settings last used are saved with it)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,17 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from app.core.scene_file import LoadedScene, SceneFileError, load_scene, save_scene
 
 
-def camera_of(view) -> dict:
-    c = view.opts["center"]
-    return {"distance": float(view.opts["distance"]), "elevation": float(view.opts["elevation"]),
-            "azimuth": float(view.opts["azimuth"]), "center": [c.x(), c.y(), c.z()]}
-
-
 def save_to(window, path: str | Path) -> Path:
-    """Save the window's scene and camera (atomic); raises SceneFileError."""
-    return save_scene(path, window.model.scene, camera=camera_of(window.view))
+    """Save the window's scene (atomic); raises SceneFileError."""
+    return save_scene(path, window.model.scene, export=window.export_settings)
 
 
 def open_from(window, path: str | Path) -> LoadedScene:
-    """Load ``path`` into the window; on SceneFileError nothing changes."""
+    """Load ``path`` into the window (its function compiles in the background); on
+    SceneFileError nothing changes."""
     loaded = load_scene(path)
-    if not window.model.set_scene(loaded.scene):
-        raise SceneFileError("the scene could not be shown")
+    window.model.set_scene(loaded.scene)
+    window.export_settings = loaded.export
     return loaded
 
 

@@ -1,0 +1,99 @@
+"""The loss dock: f and ‖∇f‖ against the step for every walker (log scale on demand), a
+cursor that follows the animation, and a timeline slider to scrub through the steps
+(requests go out on ``seek_requested``). It draws the values it is sent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSlider, QVBoxLayout, QWidget
+
+from app.core.walks import Walks
+
+TICKS_PER_STEP = 10   # the slider moves in tenths of a step
+
+
+class LossPanel(QWidget):
+    seek_requested = Signal(float)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.walks: Walks | None = None
+        self._connected = None
+        self.plot = pg.PlotWidget(background=(24, 26, 33))
+        self.plot.setLabel("bottom", "step")
+        self.plot.setToolTip("f (or ‖∇f‖) of every walker against the step")
+        self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(255, 255, 255, 160))
+        self.plot.addItem(self.step_line)
+        self.curves: list[pg.PlotDataItem] = []
+        self.quantity = QComboBox()
+        self.quantity.addItems(["f", "‖∇f‖"])
+        self.quantity.setToolTip("Plot the function value or the slope")
+        self.log = QCheckBox("log scale")
+        self.log.setToolTip("Logarithmic vertical axis (|f| for negative values)")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setToolTip("Scrub back and forth through the steps taken")
+        row = QHBoxLayout()
+        row.addWidget(self.quantity)
+        row.addWidget(self.log)
+        row.addWidget(self.slider, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.plot, 1)
+        lay.addLayout(row)
+        self.quantity.currentIndexChanged.connect(self._on_quantity_current_index_changed)
+        self.log.toggled.connect(self._on_log_toggled)
+        self.slider.valueChanged.connect(self._on_slider_value_changed)
+
+    def connect_model(self, model, connect: bool = True) -> None:
+        pairs = ((model.walks_changed, self.set_walks),
+                 (model.position_changed_slow, self.set_position),
+                 (self.seek_requested, model.seek))
+        for signal, slot in pairs:
+            (signal.connect if connect else signal.disconnect)(slot)
+        self._connected = model if connect else None
+
+    def dispose(self) -> None:
+        if self._connected is not None:
+            self.connect_model(self._connected, connect=False)
+
+    def _values(self, traj) -> np.ndarray:
+        v = traj.values if self.quantity.currentIndex() == 0 else traj.grad_norms
+        return np.abs(v) if self.log.isChecked() else v
+
+    def set_walks(self, walks: Walks) -> None:
+        self.walks = walks
+        self._draw_curves()
+        blocker = QSignalBlocker(self.slider)
+        self.slider.setRange(0, walks.end * TICKS_PER_STEP)
+        del blocker
+        self.set_position(0.0)
+
+    def _draw_curves(self) -> None:
+        for c in self.curves:
+            self.plot.removeItem(c)
+        self.curves = []
+        if self.walks is None:
+            return
+        for w, traj in zip(self.walks.scene.walkers, self.walks.trajectories, strict=True):
+            c = self.plot.plot(np.arange(len(traj)), self._values(traj),
+                               pen=pg.mkPen(w.color, width=2), name=w.label)
+            self.curves.append(c)
+
+    def set_position(self, position: float) -> None:
+        self.step_line.setValue(position)
+        blocker = QSignalBlocker(self.slider)
+        self.slider.setValue(round(position * TICKS_PER_STEP))
+        del blocker
+
+    # ---- view → model -----------------------------------------------------------------------
+    def _on_quantity_current_index_changed(self, _index: int) -> None:
+        self._draw_curves()
+
+    def _on_log_toggled(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self._draw_curves()
+
+    def _on_slider_value_changed(self, value: int) -> None:
+        self.seek_requested.emit(value / TICKS_PER_STEP)

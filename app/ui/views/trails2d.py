@@ -1,0 +1,70 @@
+"""Every walker on a 2-D plot (the map, the 1-D curve) in one batch: one item paints all
+trails, each in its walker's colour, and one scatter holds all walkers' dots."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainterPath, QPen
+
+TRAIL_WIDTH = 2.5
+DOT_SIZE = 12
+
+
+class TrailsItem(pg.GraphicsObject):
+    """Polylines in data coordinates, each with its own colour, painted in one pass."""
+
+    def __init__(self, width: float = TRAIL_WIDTH) -> None:
+        super().__init__()
+        self._paths: list[QPainterPath] = []
+        self._pens: list[QPen] = []
+        self._colors: list[str] = []
+        self._width = width
+        self._rect = QRectF()
+
+    def set_trails(self, trails: list[np.ndarray], colors: list[str]) -> None:
+        """``trails[i]`` is a (k, 2) array of x, y; non-finite points break the line."""
+        self.prepareGeometryChange()
+        if colors != self._colors:
+            self._colors = list(colors)
+            self._pens = []
+            for c in colors:
+                pen = pg.mkPen(QColor(c), width=self._width)
+                pen.setCosmetic(True)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                self._pens.append(pen)
+        self._paths = [self._path(t) for t in trails]
+        rect = QRectF()
+        for p in self._paths:
+            rect = rect.united(p.boundingRect())
+        self._rect = rect
+        self.update()
+
+    @staticmethod
+    def _path(points: np.ndarray) -> QPainterPath:
+        p = np.asarray(points, float).reshape(-1, 2)
+        if len(p) == 0:
+            return QPainterPath()
+        return pg.arrayToQPath(p[:, 0], p[:, 1], connect="finite")
+
+    def boundingRect(self) -> QRectF:  # Qt override
+        return self._rect
+
+    def paint(self, painter, *_args) -> None:  # Qt override
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        for path, pen in zip(self._paths, self._pens, strict=False):
+            painter.setPen(pen)
+            painter.drawPath(path)
+
+
+def walker_dots() -> pg.ScatterPlotItem:
+    """One scatter for every walker's dot (brushes set per point)."""
+    return pg.ScatterPlotItem(size=DOT_SIZE, pen=pg.mkPen(255, 255, 255, width=1.5))
+
+
+def set_dots(scatter: pg.ScatterPlotItem, xy: np.ndarray, colors: list[str]) -> None:
+    ok = np.isfinite(xy).all(axis=1)
+    scatter.setData(x=xy[ok, 0], y=xy[ok, 1],
+                    brush=[pg.mkBrush(c) for c, good in zip(colors, ok, strict=True) if good])

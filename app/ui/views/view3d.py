@@ -1,0 +1,215 @@
+"""The 3D view: a pyqtgraph GLViewWidget that draws the values it is sent — the surface
+picture (mesh, wireframe, −∇f arrows, base grid and labelled axes), the walks and the
+position (through ``WalkersGL``), the scene's overlays and camera. It never reads the model:
+``connect_model`` wires the model's signals to the ``set_*`` methods, and the user's camera
+moves go out on ``camera_changed``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QVector3D
+
+from app.core.pictures import SurfacePicture
+from app.core.scene import Camera, Scene
+from app.ui.views.axes import axes_geometry
+from app.ui.views.decorations import SURFACE_OPTIONS, LabelsItem
+from app.ui.views.glcache import CachedGLView
+from app.ui.views.walkers3d import WalkersGL
+
+BACKGROUND = (24, 26, 33)
+AXIS_RGBA = (0.75, 0.78, 0.85, 0.9)
+GRID_RGBA = (0.55, 0.58, 0.65, 0.35)
+DEFAULT_CAMERA = Camera()
+ONE_D_CAMERA = Camera(azimuth=-90.0, elevation=18.0)
+CAMERA_SETTLE_MS = 300     # a camera move is reported once the user stops moving it
+
+
+class MountainView(CachedGLView):
+    surface_ready = Signal()        # a new surface is on the GPU side (drawn on the next paint)
+    camera_changed = Signal(object)  # Camera, after the user orbited, panned or zoomed
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.picture: SurfacePicture | None = None
+        self.scene_value: Scene | None = None
+        self.mesh_error = ""
+        self._camera: Camera | None = None   # the scene's camera (None: fitted default)
+        self._before_move: Camera | None = None
+        self._connected = None
+        self.setBackgroundColor(BACKGROUND)
+        self.setMinimumSize(320, 240)
+        self.setToolTip("Drag to orbit, Ctrl+drag or middle-drag to pan, wheel to zoom")
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(CAMERA_SETTLE_MS)
+        self._settle.timeout.connect(self._on_settle_timeout)
+        self._make_items()
+        self.walkers = WalkersGL(self)
+
+    # ---- construction ----------------------------------------------------------------------
+    def _make_items(self) -> None:
+        self.surface = gl.GLMeshItem(smooth=True, computeNormals=False, shader=None,
+                                     glOptions=SURFACE_OPTIONS)
+        self.wire = gl.GLLinePlotItem(mode="lines", color=(0.05, 0.05, 0.08, 0.45),
+                                      glOptions="translucent")
+        self.grid = gl.GLLinePlotItem(mode="lines", color=GRID_RGBA, glOptions="translucent")
+        self.axes = gl.GLLinePlotItem(mode="lines", color=AXIS_RGBA, width=1.5,
+                                      glOptions="translucent", antialias=True)
+        self.arrows = gl.GLLinePlotItem(mode="lines", color=(0.06, 0.06, 0.1, 1.0), width=1.5,
+                                        glOptions="translucent", antialias=True)
+        self.labels = LabelsItem()
+        for item, depth in [(self.surface, 0), (self.grid, 1), (self.axes, 2), (self.wire, 3),
+                            (self.arrows, 4), (self.labels, 1000)]:
+            item.setDepthValue(depth)
+            item.setVisible(item is self.labels)
+            self.addItem(item)
+        self.set_static_items([self.surface, self.grid, self.axes, self.wire, self.arrows])
+
+    def connect_model(self, model, connect: bool = True) -> None:
+        """Receive the model's values (``connect=False`` disconnects, before disposal)."""
+        pairs = ((model.surface_changed, self.set_surface),
+                 (model.surface_error, self.set_surface_error),
+                 (model.scene_changed, self.set_scene),
+                 (model.walks_changed, self.walkers.set_walks),
+                 (model.position_changed, self.walkers.set_position),
+                 (model.selection_changed, self.walkers.set_selection))
+        for signal, slot in pairs:
+            (signal.connect if connect else signal.disconnect)(slot)
+        self._connected = model if connect else None
+        if connect:
+            self.set_scene(model.scene)
+
+    # ---- model → view ----------------------------------------------------------------------
+    def set_surface(self, picture: SurfacePicture) -> None:
+        refit = self.picture is None or self.picture.domain != picture.domain \
+            or self.picture.mesh.vscale != picture.mesh.vscale
+        self.picture, self.mesh_error = picture, ""
+        mesh = picture.mesh
+        self.surface.setMeshData(vertexes=mesh.vertices, faces=mesh.faces,
+                                 vertexColors=mesh.colors)
+        self.surface.setVisible(True)
+        self.wire.setData(pos=picture.wire if len(picture.wire) else np.zeros((2, 3)))
+        self.arrows.setData(pos=picture.arrows if len(picture.arrows) else np.zeros((2, 3)))
+        grid, axes, labels = axes_geometry(picture.domain, mesh.vscale, one_d=picture.dim == 1)
+        self.grid.setData(pos=grid)
+        self.axes.setData(pos=axes)
+        self.labels.set_labels(labels)
+        self.axes.setVisible(True)
+        self.grid.setVisible(True)
+        self.walkers.set_surface(picture)
+        if self.scene_value is not None:
+            self._show_overlays(self.scene_value)
+        if refit:
+            self.apply_camera(self._camera)
+        self.static_changed()
+        self.surface_ready.emit()
+
+    def set_surface_error(self, message: str) -> None:
+        self.mesh_error = message
+
+    def set_scene(self, scene: Scene) -> None:
+        self.scene_value = scene
+        self._show_overlays(scene)
+        if scene.camera != self._camera:
+            self._camera = scene.camera
+            self.apply_camera(scene.camera)
+
+    def _show_overlays(self, scene: Scene) -> None:
+        have = self.picture is not None
+        self.wire.setVisible(scene.wireframe and have)
+        self.arrows.setVisible(scene.show_arrows and have)
+        self.static_changed()
+
+    # ---- camera ----------------------------------------------------------------------------
+    @property
+    def extent(self) -> float:
+        return self.picture.extent if self.picture is not None else 1.0
+
+    def default_camera(self) -> Camera:
+        one_d = self.picture is not None and self.picture.dim == 1
+        return ONE_D_CAMERA if one_d else DEFAULT_CAMERA
+
+    def apply_camera(self, camera: Camera | None) -> None:
+        """Look as ``camera`` says; what it leaves open (distance, centre) is fitted so the
+        whole box with its labels fills the widget."""
+        cam = camera or self.default_camera()
+        if self.picture is None:
+            self.setCameraPosition(elevation=cam.elevation, azimuth=cam.azimuth)
+            return
+        corners = self._box_corners()
+        self.fit_camera(corners, elevation=cam.elevation, azimuth=cam.azimuth)
+        if cam.center is not None:
+            self.setCameraPosition(pos=QVector3D(*cam.center))
+        if cam.distance is not None:
+            self.setCameraPosition(distance=cam.distance)
+
+    def _box_corners(self) -> np.ndarray:
+        assert self.picture is not None
+        (x0, x1), (y0, y1) = self.picture.domain
+        e, vs = self.extent, self.picture.mesh.vscale
+        z0 = float(vs.to_display(vs.lo)) - 0.02 * e
+        z1 = float(vs.to_display(vs.hi))
+        pad = 0.12 * e
+        return np.array([(x, y, z) for x in (x0 - pad, x1 + pad) for y in (y0 - pad, y1 + pad)
+                         for z in (z0, z1 + 0.05 * e)])
+
+    def current_camera(self) -> Camera:
+        c = self.opts["center"]
+        return Camera(float(self.opts["azimuth"]), float(self.opts["elevation"]),
+                      float(self.opts["distance"]), (c.x(), c.y(), c.z()))
+
+    def reset_camera(self) -> None:
+        """Back to the default view (fitted); the scene forgets its camera."""
+        self._camera = None
+        self.apply_camera(None)
+        self.camera_changed.emit(None)
+
+    def resizeGL(self, w: int, h: int) -> None:  # Qt override
+        super().resizeGL(w, h)
+        if self._camera is None or self._camera.distance is None:
+            self.apply_camera(self._camera)
+
+    def mousePressEvent(self, ev) -> None:  # Qt override
+        self._before_move = self.current_camera()
+        super().mousePressEvent(ev)
+
+    def mouseReleaseEvent(self, ev) -> None:  # Qt override
+        super().mouseReleaseEvent(ev)
+        self._settle.start()
+
+    def wheelEvent(self, ev) -> None:  # Qt override
+        super().wheelEvent(ev)
+        self._settle.start()
+
+    def _on_settle_timeout(self) -> None:
+        cam = self.current_camera()
+        if cam == self._before_move:
+            return                       # a click, not a move
+        self._camera = self._before_move = cam
+        self.camera_changed.emit(cam)
+
+    # ---- frames ----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """True until a surface has arrived (or failed)."""
+        return self.picture is None and not self.mesh_error
+
+    def render_array(self, size: tuple[int, int] | None = None) -> np.ndarray:
+        """The current frame as an (h, w, 4) RGBA uint8 array (labels need the widget size)."""
+        if size is None:
+            img = self.grabFramebuffer()
+            img = img.convertToFormat(img.Format.Format_RGBA8888)
+            arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(),
+                                                                  img.bytesPerLine() // 4, 4)
+            return arr[:, : img.width()].copy()
+        bgra = self.renderToArray(size, padding=1)
+        return bgra[..., [2, 1, 0, 3]].copy()
+
+    def dispose(self) -> None:
+        """Disconnect and free GL resources; the caller then closes and deleteLater()s it."""
+        if self._connected is not None:
+            self.connect_model(self._connected, connect=False)
+        self._settle.stop()
+        self.release_cache()
