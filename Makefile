@@ -25,6 +25,7 @@ test: $(STAMP)
 	@bash scripts/ensure-system-deps.sh
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

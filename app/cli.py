@@ -213,7 +213,7 @@ def _cmd_basins(a: argparse.Namespace) -> int:
         img = Image.fromarray(np.ascontiguousarray(rgb.transpose(1, 0, 2)[::-1]))
         try:
             img.resize((max(512, img.width), max(512 if rgb.shape[1] > 1 else 64, img.height)),
-                       Image.NEAREST).save(a.out)
+                       Image.Resampling.NEAREST).save(a.out)
         except (OSError, ValueError) as e:
             raise UsageError(f"cannot write {a.out}: {e}") from None
     if a.json:

@@ -20,7 +20,8 @@ FAR_FACTOR = 1e6  # a walker further than this many domain sizes away has diverg
 
 
 class Differentiable(Protocol):
-    dim: int
+    @property
+    def dim(self) -> int: ...
 
     def value_and_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
 
@@ -161,7 +162,7 @@ def _finite_rows(a: np.ndarray) -> np.ndarray:
 def _outside(x: np.ndarray, domain: Domain) -> np.ndarray:
     lo = np.array([d[0] for d in domain])
     hi = np.array([d[1] for d in domain])
-    return ((x < lo) | (x > hi)).any(axis=-1)
+    return np.asarray(((x < lo) | (x > hi)).any(axis=-1))
 
 
 def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray, params: Mapping[str, float],

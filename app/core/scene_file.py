@@ -182,7 +182,7 @@ def _dict_to_scene(doc: Any) -> LoadedScene:
     if doc.get("format") != FORMAT:
         raise ValueError(f"not a Gradient Mountain scene (format tag {doc.get('format')!r})")
     version = doc.get("version")
-    if not is_int(version) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ValueError(f"unsupported version {version!r}")
     if version > VERSION:
         raise ValueError(f"version {version} is newer than this program reads ({VERSION}); "

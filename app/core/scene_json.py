@@ -147,7 +147,7 @@ def need(d: dict, key: str, typ: type, where: str) -> Any:
         raise ValueError(f"missing '{key}' {where}")
     value = d[key]
     if typ is not object and not isinstance(value, typ):
-        names = {str: "a string", list: "a list", dict: "an object"}
+        names: dict[type, str] = {str: "a string", list: "a list", dict: "an object"}
         raise ValueError(f"'{key}' must be {names[typ]}, not {kind(value)}")
     return value
 

@@ -36,7 +36,7 @@ class VerticalScale:
     def mid(self) -> float:
         return 0.5 * (self.lo + self.hi)
 
-    def to_display(self, f: np.ndarray) -> np.ndarray:
+    def to_display(self, f: np.ndarray | float) -> np.ndarray:
         return self.scale * (np.clip(f, self.lo, self.hi) - self.mid)
 
     def from_display(self, z: np.ndarray) -> np.ndarray:

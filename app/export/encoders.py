@@ -146,7 +146,7 @@ class Mp4Encoder:
     def write(self, frame: np.ndarray) -> None:
         assert self._proc.stdin is not None
         try:
-            self._proc.stdin.write(memoryview(frame).cast("B"))
+            self._proc.stdin.write(memoryview(frame.data).cast("B"))
         except BrokenPipeError:   # FFmpeg quit: report its own last words
             self._close_stdin()
             self._finish(self._proc.wait(), always=True)

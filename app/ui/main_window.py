@@ -221,8 +221,8 @@ class MainWindow(QMainWindow):
         for signal, slot in pairs:
             signal.connect(slot)
         app = QApplication.instance()
-        self._focus_hooked = app is not None
-        if app is not None:
+        self._focus_hooked = isinstance(app, QApplication)
+        if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus_changed)
 
     # ---- model → window ----------------------------------------------------------------
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         if self.remember:
             self.save_settings()
         app = QApplication.instance()
-        if app is not None and self._focus_hooked:
+        if isinstance(app, QApplication) and self._focus_hooked:
             self._focus_hooked = False
             app.focusChanged.disconnect(self._on_focus_changed)
         self.view.removeEventFilter(self.picker)

@@ -12,12 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.core.scene import Scene
+from app.core.animation import AnimationSettings
+from app.core.scene import Scene, Walker
 from app.export.errors import ExportCancelled
 from app.export.readback import read_frames
 from app.export.writers import export_frames
-from app.core.animation import AnimationSettings
-from app.core.scene import Walker
 from app.ui.render.frames import render_animation, total_frames
 from tests.ui.helpers import distinct_colours, project, red_mask, walker_centre
 

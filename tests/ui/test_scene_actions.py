@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.scene_file import SceneFileError
 from app.core.scene import Camera
+from app.core.scene_file import SceneFileError
 from app.ui.dialogs import scene_actions
 from app.ui.dialogs.export_dialog import ExportDialog
 from tests.ui.conftest import settle
@@ -15,7 +15,6 @@ def test_save_then_open_round_trip_restores_the_camera(make_window, tmp_path, qt
     w = make_window("himmelblau")
     w.model.update_walker(0, lr=0.02, start=(1.0, -1.0))
     w.view.setCameraPosition(azimuth=30.0, elevation=50.0, distance=25.0)
-    w.view.mousePressEvent  # the user's orbit ends in camera_changed → the scene
     w.model.set_camera(w.view.current_camera())
     path = scene_actions.save_to(w, tmp_path / "s.json")
     saved = w.model.scene

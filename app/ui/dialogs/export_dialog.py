@@ -101,7 +101,11 @@ def run_export(window, scene, path: str, settings: AnimationSettings, *,
     progress.setAutoClose(False)
     progress.setAutoReset(False)
     progress.canceled.connect(run.cancel)
-    run.progress.connect(lambda n, total: (progress.setMaximum(total), progress.setValue(n)))
+    def show_progress(n: int, total: int) -> None:
+        progress.setMaximum(total)
+        progress.setValue(n)
+
+    run.progress.connect(show_progress)
 
     def succeeded(result: ExportResult) -> None:
         progress.close()

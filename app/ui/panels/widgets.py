@@ -42,7 +42,7 @@ class LogSpinBox(QDoubleSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:  # Qt override
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:  # Qt override
         t = text.strip().replace(",", ".")
         if t == "":
             return QValidator.State.Intermediate, text, pos

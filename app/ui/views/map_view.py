@@ -80,7 +80,8 @@ class MapView(pg.PlotWidget):
         self.image = pg.ImageItem()
         self.isos = pg.PlotDataItem(pen=pg.mkPen(20, 20, 20, 110), connect="finite")
         self.curve = pg.PlotDataItem(pen=pg.mkPen((120, 190, 255), width=2))
-        self.tangent = pg.PlotDataItem(pen=pg.mkPen((255, 210, 60), width=2, style=Qt.DashLine))
+        self.tangent = pg.PlotDataItem(pen=pg.mkPen((255, 210, 60), width=2,
+                                                    style=Qt.PenStyle.DashLine))
         self.next_step = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255), width=2),
                                          symbol="t1", symbolSize=9, symbolBrush=(255, 255, 255))
         self.slope_text = pg.TextItem(color=(240, 240, 240), anchor=(0, 0))

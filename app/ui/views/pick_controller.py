@@ -78,7 +78,8 @@ class PickController(QObject):
     def matrices(self) -> tuple[np.ndarray, tuple[int, int, int, int]]:
         """Row-major MVP (clip = M @ [x, y, z, 1]) and the logical viewport, exactly as
         pyqtgraph's paintGL builds them."""
-        vp = tuple(int(v) for v in self.view.getViewport())
+        x, y, w, h = (int(v) for v in self.view.getViewport())
+        vp = (x, y, w, h)
         m = self.view.projectionMatrix(vp, vp) * self.view.viewMatrix()
         return np.array(m.data(), float).reshape(4, 4).T, vp
 

@@ -115,7 +115,7 @@ class WalkersGL:
             pts = np.column_stack([g[:, :2], z]).astype(np.float32)
             idx = np.repeat(np.arange(len(pts)), 2)[1:-1]
             self._segments.append(pts[idx])
-            self._seg_colors.append(np.tile(np.float32([*rgb, 1.0]), (len(idx), 1)))
+            self._seg_colors.append(np.tile(np.array([*rgb, 1.0], np.float32), (len(idx), 1)))
         self.set_position(self.position)
 
     # ---- position ---------------------------------------------------------------------------
@@ -142,7 +142,7 @@ class WalkersGL:
                 z[i] = (seg[2 * (n - 1) - 1, 2] if n > 1 else 0.0) - 1.3 * pic.lift
             if p <= 0:
                 continue
-            tip = np.float32([[xy[i, 0], xy[i, 1], z[i] + 1.3 * pic.lift]])
+            tip = np.array([[xy[i, 0], xy[i, 1], z[i] + 1.3 * pic.lift]], np.float32)
             last = seg[2 * (n - 1) - 1:2 * (n - 1)] if n > 1 else seg[:1]
             segs += [seg[: 2 * (n - 1)], last, tip]
             cols += [col[: 2 * (n - 1)], col[:2]]
