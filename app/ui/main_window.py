@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -39,7 +40,7 @@ def status_text(walks: Walks, position: float, walker: int) -> str:
     """Where the walker is: step, x, y, f and ‖∇f‖."""
     pt, f, g = walks.state_at(position, walker)
     coords = " ".join(f"{n}={format_number(float(v), 5)}" for n, v in zip("xy", pt, strict=False))
-    norm = float((g**2).sum() ** 0.5)
+    norm = float(np.hypot.reduce(g))           # no overflow warning for huge slopes
     fs = format_number(f, 6) if math.isfinite(f) else "undefined"
     who = f"walker {walker + 1} · " if len(walks) > 1 else ""
     step = walks.step_at(position)
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
             spin.installEventFilter(self._spin_keys)
         self._connect_signals()
         self.resize(1280, 800)
-        self._on_model_scene_changed(self.model.scene)
+        self._on_model_scene_changed(scene)
         self.model.start()
 
     def _make_menus(self) -> None:

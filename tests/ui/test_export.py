@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from app.core.animation import AnimationSettings
-from app.core.scene import Scene, Walker
+from app.core.scene import Scene
 from app.export.errors import ExportCancelled
 from app.export.readback import read_frames
 from app.export.writers import export_frames
@@ -151,4 +151,10 @@ def test_export_uses_the_scene_camera(qtbot):
     assert cams[0]["azimuth"] == 40.0 and cams[0]["elevation"] == 60.0
 
 
-__all__ = ["Walker"]
+
+@pytest.mark.parametrize("expr", ["exp(1000x)", "exp(1000x) + y", "1e300*x^2 + y"])
+def test_extreme_functions_export_without_a_word_on_stderr(tmp_path, expr):
+    """No warning of any library reaches the terminal, whatever the function."""
+    r = _cli("--expr", expr, "--out", str(tmp_path / "e.gif"), "--size", "160x120",
+             "--frames", "3")
+    assert r.returncode == 0 and r.stderr == "", r.stderr

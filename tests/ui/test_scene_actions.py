@@ -103,3 +103,14 @@ def _ticker(ticks):
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(5)
     return timer
+
+
+def test_export_dialog_starts_from_a_scene_files_export_section(qtbot):
+    from app.core.animation import AnimationSettings
+
+    initial = AnimationSettings.from_export_dict({"size": [640, 360], "fps": 12, "orbit": True,
+                                                  "overlay": False})
+    d = ExportDialog(speed=5.0, initial=initial)
+    qtbot.addWidget(d)
+    s = d.settings()
+    assert (s.size, s.fps, s.orbit, s.overlay) == ((640, 360), 12, True, False)

@@ -34,7 +34,7 @@ class ExportDialog(QDialog):
     """Collects an output path and AnimationSettings."""
 
     def __init__(self, parent: QWidget | None = None, *, path: str = "gradient-mountain.gif",
-                 speed: float = 8.0) -> None:
+                 speed: float = 8.0, initial: AnimationSettings | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export animation")
         form = QFormLayout(self)
@@ -76,6 +76,19 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        if initial is not None:
+            self.set_settings(initial)
+
+    def set_settings(self, s: AnimationSettings) -> None:
+        """Show ``s`` (e.g. a scene file's export section)."""
+        self.size_box.setCurrentText(f"{s.size[0]}x{s.size[1]}")
+        self.fps.setValue(round(s.fps))
+        if s.speed is not None:
+            self.speed.setValue(s.speed)
+        if s.seconds is not None:
+            self.seconds.setValue(s.seconds)
+        self.orbit.setChecked(s.orbit)
+        self.overlay.setChecked(s.overlay)
 
     def _on_browse_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export animation", self.path.text(),
@@ -131,12 +144,15 @@ def run_export(window, scene, path: str, settings: AnimationSettings, *,
 def export_from_window(window) -> ExportRun | None:
     """The File → Export animation… action."""
     window.model.pause()
-    dialog = ExportDialog(window, speed=window.model.scene.speed)
+    initial = (AnimationSettings.from_export_dict(window.export_settings)
+               if window.export_settings else None)
+    dialog = ExportDialog(window, speed=window.model.scene.speed, initial=initial)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     path = dialog.path.text().strip()
     try:
         settings = dialog.settings()
+        window.export_settings = settings.to_export_dict()   # saved with the scene
         force = False
         try:
             check_target(path)

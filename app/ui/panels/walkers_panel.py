@@ -47,6 +47,7 @@ class WalkersPanel(QWidget):
         super().__init__(parent)
         self.model = model
         self.scene = model.scene
+        self.selected = model.selected
         self.func = None
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -108,11 +109,13 @@ class WalkersPanel(QWidget):
             for c, item in enumerate(cells):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
-        self.table.selectRow(min(self.model.selected, len(scene.walkers) - 1))
+        self.selected = min(self.selected, len(scene.walkers) - 1)
+        self.table.selectRow(self.selected)
         del blocker
         self.remove_button.setEnabled(len(scene.walkers) > 1)
 
     def set_selection(self, index: int) -> None:
+        self.selected = index
         blocker = QSignalBlocker(self.table)
         self.table.selectRow(index)
         del blocker
@@ -175,7 +178,7 @@ class WalkersPanel(QWidget):
 
     def _on_add_button_clicked(self) -> None:
         walkers = list(self.scene.walkers)
-        base = walkers[min(self.model.selected, len(walkers) - 1)]
+        base = walkers[min(self.selected, len(walkers) - 1)]
         color = WALKER_COLORS[len(walkers) % len(WALKER_COLORS)]
         extent = max(hi - lo for lo, hi in self.scene.domain)
         rng = np.random.default_rng(len(walkers))

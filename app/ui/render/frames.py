@@ -24,8 +24,9 @@ def overlay_text(walks: Walks, position: float, walker: int = 0) -> str:
     """Step, f, ‖∇f‖, the rule and η of a walker at ``position``."""
     _, f, g = walks.state_at(position, walker)
     w = walks.scene.walkers[walker]
+    norm = float(np.hypot.reduce(g))           # no overflow warning for huge slopes
     return (f"step {walks.step_at(position)}   f = {f:.5g}   "
-            f"‖∇f‖ = {float(np.linalg.norm(g)):.3g}   {w.rule}  η = {w.lr:g}")
+            f"‖∇f‖ = {norm:.3g}   {w.rule}  η = {w.lr:g}")
 
 
 def draw_overlay(rgba: np.ndarray, text: str) -> np.ndarray:
@@ -79,6 +80,7 @@ class FrameSource:
         self.walks: Walks | None = None
         self.model.walks_changed.connect(self._on_model_walks_changed)
         self._azimuth = 0.0
+        self.position = 0.0
 
     def _on_model_walks_changed(self, walks: Walks) -> None:
         self.walks = walks
@@ -116,7 +118,8 @@ class FrameSource:
     def frame(self, i: int) -> np.ndarray:
         """Frame ``i`` as (h, w, 3) uint8."""
         s, (w, h) = self.settings, self.settings.size
-        self.model.seek(min(i * self.speed / s.fps, float(self.model.end)))
+        self.position = min(i * self.speed / s.fps, float(self.model.end))
+        self.model.seek(self.position)
         if self.one_d:
             rgba = widget_rgba(self.view)
             if rgba.shape[:2] != (h, w):
@@ -130,7 +133,7 @@ class FrameSource:
                 and self.view.devicePixelRatio() == 1
             rgba = self.view.render_array(None if exact else (w, h))
         if s.overlay and self.walks is not None:
-            rgba = draw_overlay(rgba, overlay_text(self.walks, self.model.position))
+            rgba = draw_overlay(rgba, overlay_text(self.walks, self.position))
         return np.ascontiguousarray(rgba[..., :3])
 
     def close(self) -> None:

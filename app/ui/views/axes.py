@@ -25,12 +25,15 @@ def nice_ticks(lo: float, hi: float, target: int = 5) -> np.ndarray:
     mag = 10.0 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
     ticks = np.arange(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1) * step
-    return np.round(ticks, 12) + 0.0
+    with np.errstate(all="ignore"):       # rounding 1e300 to 12 decimals overflows
+        rounded = np.round(ticks, 12)
+    return np.where(np.isfinite(rounded), rounded, ticks) + 0.0
 
 
 def tick_text(v: float, ticks: np.ndarray) -> str:
     """A tick value with as many decimals as the tick step needs (0.5, 1000, 2e-05)."""
-    step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
+    with np.errstate(all="ignore"):
+        step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
     if abs(v) < 1e-9 * max(1.0, step):
         return "0"
     if abs(v) >= 1e5 or abs(v) < 1e-3:

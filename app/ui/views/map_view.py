@@ -179,6 +179,7 @@ class MapView(pg.PlotWidget):
         self.domain = walks.scene.domain
         self.position = 0.0
         xy = np.array([self._xy(t.points[:1], t.values[:1])[0] for t in walks.trajectories])
+        xy = xy[np.isfinite(xy).all(axis=1)]          # f undefined at a start: no dot
         self.starts.setData(x=xy[:, 0], y=xy[:, 1])
         self._draw_walkers()
 
@@ -247,7 +248,8 @@ class MapView(pg.PlotWidget):
             return
         xy = self._xy(traj.points, np.asarray(traj.values, float))
         self.preview.setData(xy[:, 0], xy[:, 1], connect="finite")
-        self.preview_start.setData(xy[:1, 0], xy[:1, 1])
+        first = xy[:1][np.isfinite(xy[:1]).all(axis=1)]
+        self.preview_start.setData(first[:, 0], first[:, 1])
 
     # ---- view → model -----------------------------------------------------------------------
     def pick(self, x: float, y: float, *, final: bool) -> None:
