@@ -235,12 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["gui", *argv]
     try:
         a = build_parser().parse_args(argv)
-        if a.command == "presets":
-            return _cmd_presets()
-        if a.command == "descend":
-            return _cmd_descend(a)
-        if a.command == "basins":
-            return _cmd_basins(a)
+        if a.command in ("presets", "descend", "basins"):
+            rc = {"presets": lambda: _cmd_presets(), "descend": lambda: _cmd_descend(a),
+                  "basins": lambda: _cmd_basins(a)}[a.command]()
+            sys.stdout.flush()        # here, not at exit: a closed pipe is caught below
+            return rc
         if a.command == "export":
             from app.ui.render.export_cli import export_command
 

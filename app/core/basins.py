@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.descent import Differentiable, Domain, StopReason, read_only, run_batch
+from app.core.descent import Differentiable, Domain, StopReason, freeze_fields, run_batch
 from app.core.rules import Rule
 
 DIVERGED, UNCONVERGED = -1, -2
@@ -42,9 +42,7 @@ class BasinMap:
     unconverged_share: float
 
     def __post_init__(self) -> None:
-        for a in (self.xs, self.ys, self.labels):
-            if a is not None:
-                read_only(a)
+        freeze_fields(self, "xs", "ys", "labels")
 
     def to_json(self) -> dict:
         keys = ("x", "y")

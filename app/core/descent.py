@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 from typing import NamedTuple, Protocol, overload
 
 import numpy as np
@@ -66,7 +67,8 @@ class Step(NamedTuple):
 
     @property
     def grad_norm(self) -> float:
-        return float(np.linalg.norm(self.gradient))
+        with np.errstate(over="ignore"):   # a huge finite gradient has norm inf, quietly
+            return float(np.linalg.norm(self.gradient))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +86,8 @@ class Trajectory(Sequence):
     params: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for a in (self.points, self.values, self.gradients):
-            read_only(a)
+        freeze_fields(self, "points", "values", "gradients")
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def __len__(self) -> int:
         return len(self.points)
@@ -113,11 +115,13 @@ class Trajectory(Sequence):
 
     @property
     def grad_norms(self) -> np.ndarray:
-        return np.linalg.norm(self.gradients, axis=-1)
+        with np.errstate(over="ignore"):
+            return np.linalg.norm(self.gradients, axis=-1)
 
     @property
     def step_lengths(self) -> np.ndarray:
-        return np.linalg.norm(np.diff(self.points, axis=0), axis=-1)
+        with np.errstate(over="ignore"):
+            return np.linalg.norm(np.diff(self.points, axis=0), axis=-1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +141,8 @@ class BatchResult:
     gradient_history: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        for a in (self.points, self.values, self.gradients, self.reasons, self.stop_steps,
-                  self.history, self.value_history, self.gradient_history):
-            if a is not None:
-                read_only(a)
+        freeze_fields(self, "points", "values", "gradients", "reasons", "stop_steps",
+                      "history", "value_history", "gradient_history")
 
     def reason(self, i: int) -> StopReason:
         return _CODES[int(self.reasons[i])]
@@ -150,9 +152,22 @@ class BatchResult:
 
 
 def read_only(a: np.ndarray) -> np.ndarray:
-    """``a`` itself, no longer writeable (frozen values hold frozen arrays)."""
+    """``a`` no longer writeable (frozen values hold frozen arrays): ``a`` itself when it
+    owns its data, else a read-only copy (a view could still be written through its base)."""
+    if a.base is not None:
+        a = a.copy()
     a.setflags(write=False)
     return a
+
+
+def freeze_fields(obj: object, *names: str) -> None:
+    """Replace the array fields ``names`` of a frozen dataclass by read-only ones."""
+    for name in names:
+        a = getattr(obj, name)
+        if isinstance(a, np.ndarray):
+            object.__setattr__(obj, name, read_only(a))
+        elif isinstance(a, tuple) and a and all(isinstance(x, np.ndarray) for x in a):
+            object.__setattr__(obj, name, tuple(read_only(x) for x in a))
 
 
 def _finite_rows(a: np.ndarray) -> np.ndarray:
@@ -199,7 +214,8 @@ def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray, params: Mapp
 
     for k in range(max_steps):
         idx = np.flatnonzero(active)
-        conv = np.linalg.norm(g[idx], axis=-1) <= gtol
+        with np.errstate(over="ignore"):
+            conv = np.linalg.norm(g[idx], axis=-1) <= gtol
         stop(idx[conv], StopReason.CONVERGED, k)
         idx = idx[~conv]
         if idx.size == 0:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core.colormaps import colormap
-from app.core.descent import read_only
+from app.core.descent import freeze_fields
 from app.core.surface import SurfaceMesh, build_mesh, drop_walls, evaluate_grid, robust_range
 from app.core.surface_lines import arrow_segments, wireframe_segments
 from app.core.walks import display_domain, display_function
@@ -34,8 +34,7 @@ class SurfacePicture:
     arrows: np.ndarray             # (2k, 3) float32 segments (at least one, maybe empty)
 
     def __post_init__(self) -> None:
-        read_only(self.wire)
-        read_only(self.arrows)
+        freeze_fields(self, "wire", "arrows")
 
     @property
     def extent(self) -> float:
@@ -73,9 +72,7 @@ class MapPicture:
     z_range: tuple[float, float]
 
     def __post_init__(self) -> None:
-        for a in (self.rgb, self.curve, *self.iso_lines):
-            if a is not None:
-                read_only(a)
+        freeze_fields(self, "rgb", "curve", "iso_lines")
 
 
 def map_picture(func, domain, cmap: str) -> MapPicture:

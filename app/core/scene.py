@@ -161,6 +161,11 @@ class Scene:
                                  "to 1000")
             if not all(math.isfinite(v) for _, v in w.params):
                 raise ValueError(f"walker {i}: parameters must be finite numbers")
+            known = Rule.parse(w.rule).defaults
+            unknown = [k for k, _ in w.params if k not in known]
+            if unknown:
+                raise ValueError(f"walker {i}: {w.rule} has no parameter {unknown[0]!r} "
+                                 f"(it takes: {', '.join(known) or 'none'})")
         if len(self.domain) not in (1, 2) or any(not (a < b) or not all(map(math.isfinite, (a, b)))
                                                  for a, b in self.domain):
             raise ValueError("domain: each range needs finite min < max")

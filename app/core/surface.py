@@ -18,7 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from app.core.colormaps import colormap
-from app.core.descent import Domain, read_only
+from app.core.descent import Domain, freeze_fields
 
 LIGHT = np.array([-0.4, -0.5, 0.77]) / np.linalg.norm([-0.4, -0.5, 0.77])
 HEIGHT = 0.6   # shown height of the z-range as a fraction of the domain's extent (0.4 looked flat)
@@ -72,8 +72,7 @@ class SurfaceMesh:
     vscale: VerticalScale
 
     def __post_init__(self) -> None:
-        for a in (self.xs, self.ys, self.z, self.vertices, self.faces, self.colors):
-            read_only(a)
+        freeze_fields(self, "xs", "ys", "z", "vertices", "faces", "colors")
 
     def height_at(self, f: np.ndarray) -> np.ndarray:
         return self.vscale.to_display(f)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.descent import Trajectory, read_only
+from app.core.descent import Trajectory, freeze_fields
 from app.core.expression import CompiledFunction
 from app.core.scene import Scene
 from app.core.surface import surface_path
@@ -84,9 +84,12 @@ class Walks:
             k = max(1, min(GROUND_SAMPLES, GROUND_BUDGET // max(1, len(t))))
             xy = t.points if t.points.shape[1] == 2 else np.column_stack(
                 [t.points[:, 0], np.zeros(len(t))])
-            ground.append(read_only(surface_path(dfunc, xy, k)))
+            ground.append(surface_path(dfunc, xy, k))
             samples.append(k)
         return cls(scene, func, trajs, revision, tuple(ground), tuple(samples))
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "ground")
 
     def __len__(self) -> int:
         return len(self.trajectories)
@@ -102,6 +105,7 @@ class Walks:
     def point_at(self, position: float, walker: int = 0) -> np.ndarray:
         """Walker ``walker``'s point (dim,) at fractional step ``position``."""
         pts = self.trajectories[walker].points
+        position = max(0.0, position)
         k = min(math.floor(position + 1e-9), len(pts) - 1)
         t = position - k
         if t <= 1e-9 or k >= len(pts) - 1:

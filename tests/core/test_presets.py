@@ -43,8 +43,12 @@ def test_known_minima(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_default_animation_is_a_good_first_one(name):
     scene = Scene.from_preset(name)
-    assert all(lo < s < hi for s, (lo, hi) in zip(scene.start, scene.domain, strict=True))
-    traj = scene.run()
+    p = get_preset(name)
+    (walker,) = scene.walkers                     # a preset gives one walker: the preset's
+    assert (walker.rule, walker.lr, walker.start, walker.params) == (p.rule, p.lr, p.start, ())
+    assert scene.preset == p.name and scene.camera is None
+    assert all(lo < s < hi for s, (lo, hi) in zip(walker.start, scene.domain, strict=True))
+    (traj,) = scene.run_all()
     assert traj.stop_reason not in (StopReason.UNDEFINED, StopReason.DIVERGED)
     assert traj.steps >= 10, "too short to be worth watching"
     assert traj.values[-1] < traj.values[0]
@@ -52,9 +56,19 @@ def test_default_animation_is_a_good_first_one(name):
 
 def test_peaks_walker_stalls_at_a_minimum():
     scene = Scene.from_preset("peaks")
-    assert scene.rule == "stride"
-    traj = scene.run()
+    (walker,) = scene.walkers
+    assert walker.rule == "stride"
+    (traj,) = scene.run_all()
     assert traj.stop_reason is StopReason.STALLED
     p = get_preset("peaks")
     nearest = min(np.linalg.norm(np.array(m.point) - traj.points[-1]) for m in p.minima)
-    assert nearest < scene.lr
+    assert nearest < walker.lr
+
+
+def test_from_preset_applies_changes_and_validates():
+    scene = Scene.from_preset("bowl", max_steps=40, cmap="viridis")
+    assert scene.max_steps == 40 and scene.cmap == "viridis" and len(scene.walkers) == 1
+    with pytest.raises(ValueError, match="max steps"):
+        Scene.from_preset("bowl", max_steps=0)
+    with pytest.raises(ValueError, match="choose one of"):
+        Scene.from_preset("everest")

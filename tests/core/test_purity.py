@@ -7,7 +7,8 @@ import sys
 def test_core_imports_no_gui_modules():
     code = (
         "import sys, app.core.expression, app.core.descent, app.core.rules, app.core.surface, "
-        "app.core.scene, app.core.presets, app.cli\n"
+        "app.core.scene, app.core.presets, app.core.scene_file, app.core.walks, "
+        "app.core.animation, app.core.pictures, app.core.basins, app.cli\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('PySide6', 'pyqtgraph', 'OpenGL', 'shiboken6'))\n"
         "print(','.join(bad))"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 from collections.abc import Callable
@@ -11,62 +12,105 @@ from typing import Any
 
 import pytest
 
-from app.core.scene import Scene
+from app.core.scene import Camera, Scene, Walker
 from app.core.scene_file import (
     MAX_BYTES,
+    VERSION,
     LoadedScene,
     SceneFileError,
-    Walker,
     dict_to_scene,
     load_scene,
     save_scene,
     scene_to_dict,
 )
 
-CAMERA = {"distance": 9.5, "elevation": 28.0, "azimuth": -60.0, "center": [0.0, 0.0, -1.5]}
+CAMERA = Camera(azimuth=-60.0, elevation=28.0, distance=9.5, center=(0.0, 0.0, -1.5))
+CAMERA_JSON = {"azimuth": -60.0, "elevation": 28.0, "distance": 9.5, "center": [0.0, 0.0, -1.5]}
 EXPORT = {"size": [1280, 720], "fps": 30, "seconds": 6.0, "orbit": False, "overlay": True}
 
 
 def scenes() -> list[Scene]:
+    rosen = Scene.from_preset("rosenbrock")
+    adam = rosen.walkers[0].replace(rule="adam", params=(("beta1", 0.8), ("eps", 1e-7)))
     return [
         Scene.from_preset("peaks"),
-        Scene.from_preset("rosenbrock", rule="adam", params=(("beta1", 0.8), ("eps", 1e-7)),
-                          cmap="viridis", exaggeration=2.5, show_arrows=True),
-        Scene(expression="x^2", domain=((-2.0, 2.0),), start=(1.5,), rule="gradient", lr=0.05,
-              max_steps=40, gtol=0.0, wireframe=True),                          # 1-D
+        rosen.replace(walkers=[adam], cmap="viridis", exaggeration=2.5, show_arrows=True,
+                      camera=CAMERA),
+        Scene(expression="x^2", domain=((-2.0, 2.0),),
+              walkers=(Walker("gradient", 0.05, (), (1.5,)),),
+              max_steps=40, gtol=0.0, wireframe=True,
+              camera=Camera(azimuth=10.0, elevation=-90.0)),               # 1-D
     ]
 
 
 @pytest.mark.parametrize("scene", scenes(), ids=["peaks", "rosenbrock-adam", "1d"])
 def test_round_trip(tmp_path: Path, scene: Scene):
-    path = save_scene(tmp_path / "s.json", scene, camera=CAMERA, export=EXPORT)
+    path = save_scene(tmp_path / "s.json", scene, export=EXPORT)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["version"] == VERSION == 2 and "camera" not in doc
     loaded = load_scene(path)
-    assert loaded == LoadedScene(scene, CAMERA, EXPORT, scene.walkers)
-    save_scene(tmp_path / "again.json", loaded.scene, camera=loaded.camera,
-               export=loaded.export, walkers=loaded.walkers)
+    assert loaded == LoadedScene(scene, EXPORT)
+    assert loaded.scene.camera == scene.camera
+    save_scene(tmp_path / "again.json", loaded.scene, export=loaded.export)
     assert (tmp_path / "again.json").read_bytes() == path.read_bytes()
+
+
+def test_camera_round_trip(tmp_path: Path):
+    """The camera lives inside 'scene' in version 2 and comes back as the same Camera."""
+    scene = Scene.from_preset("himmelblau", camera=CAMERA)
+    doc = scene_to_dict(scene)
+    assert doc["scene"]["camera"] == CAMERA_JSON and "camera" not in doc
+    loaded = load_scene(save_scene(tmp_path / "c.json", scene))
+    assert loaded.scene.camera == CAMERA and loaded.scene == scene
+    assert isinstance(loaded.scene.camera.center, tuple)
+    # partial cameras: a fitted distance and the default centre are null, not numbers
+    fitted = scene.replace(camera=Camera(azimuth=30.0, elevation=45.0))
+    doc = scene_to_dict(fitted)
+    assert doc["scene"]["camera"] == {"azimuth": 30.0, "elevation": 45.0, "distance": None,
+                                      "center": None}
+    assert dict_to_scene(doc).scene.camera == Camera(azimuth=30.0, elevation=45.0)
+    # no camera: null in the file, None back
+    plain = Scene.from_preset("himmelblau")
+    doc = scene_to_dict(plain)
+    assert doc["scene"]["camera"] is None and dict_to_scene(doc).scene.camera is None
+    del doc["scene"]["camera"]                                      # left out: also fine
+    assert dict_to_scene(doc).scene.camera is None
 
 
 def test_optional_parts_and_several_walkers(tmp_path: Path):
     scene = Scene.from_preset("himmelblau").replace(extra=(("note", "η – 學"),))
     second = Walker("momentum", 0.02, (("beta", 0.5),), (2.0, -1.0), "#3366FF")
-    save_scene(tmp_path / "s.json", scene, walkers=[scene.walkers[0], second])
+    save_scene(tmp_path / "s.json", scene.replace(walkers=[scene.walkers[0], second]))
     text = (tmp_path / "s.json").read_text(encoding="utf-8")
     assert "η – 學" in text and text.endswith("}\n") and '"start": [-0.5, -0.5]' in text
     loaded = load_scene(tmp_path / "s.json")
-    assert loaded.camera is None and loaded.export is None
-    assert loaded.walkers[1] == Walker("momentum", 0.02, (("beta", 0.5),), (2.0, -1.0),
-                                       "#3366ff")
+    assert loaded.scene.camera is None and loaded.export is None
+    assert loaded.scene.walkers == (scene.walkers[0],
+                                    Walker("momentum", 0.02, (("beta", 0.5),), (2.0, -1.0),
+                                           "#3366ff"))
     assert dict(loaded.scene.extra) == {"note": "η – 學"}
-    assert loaded.scene.walkers == loaded.walkers and len(loaded.scene.extra_walkers) == 1
     assert len(loaded.scene.run_all()) == 2
 
 
 def test_save_refuses_what_it_could_not_read(tmp_path: Path):
-    with pytest.raises(SceneFileError, match=r"'camera.distance' must be a finite number"):
-        save_scene(tmp_path / "s.json", scenes()[0], camera={"distance": float("inf")})
-    with pytest.raises(SceneFileError, match="first walker must be the scene's own"):
-        scene_to_dict(scenes()[0], walkers=[Walker("adam", 0.1, (), (0.0, 0.0))])
+    peaks = scenes()[0]
+    # dataclasses.replace skips Scene.validate: the file's own checks must catch these
+    far = dataclasses.replace(peaks, camera=Camera(distance=float("inf")))
+    with pytest.raises(SceneFileError, match=r"'distance' must be a finite number"):
+        save_scene(tmp_path / "s.json", far)
+    nan_extra = dataclasses.replace(peaks, extra=(("n", float("nan")),))
+    with pytest.raises(SceneFileError, match="'extra' holds a NaN or infinite number"):
+        save_scene(tmp_path / "s.json", nan_extra)
+    a_set = dataclasses.replace(peaks, extra=(("n", {1, 2}),))
+    with pytest.raises(SceneFileError, match="cannot be saved as JSON"):
+        save_scene(tmp_path / "s.json", a_set)
+    stray = dataclasses.replace(peaks, walkers=(
+        Walker("stride", 0.1, (("beta", 0.5),), (0.0, 0.0)),))
+    with pytest.raises(SceneFileError, match="unknown parameter 'beta' for rule stride"):
+        scene_to_dict(stray)
+    with pytest.raises(SceneFileError, match="'color' must look like"):
+        scene_to_dict(dataclasses.replace(peaks, walkers=(
+            peaks.walkers[0].replace(color="red"),)))
     assert os.listdir(tmp_path) == []
 
 
@@ -93,18 +137,20 @@ def test_save_into_missing_folder(tmp_path: Path):
 
 
 def test_loading_is_pure():
-    doc = scene_to_dict(scenes()[1], camera=CAMERA, export=EXPORT)
+    doc = scene_to_dict(scenes()[1], export=EXPORT)
     before = copy.deepcopy(doc)
     loaded = dict_to_scene(doc)
     assert doc == before
-    loaded.camera["distance"] = 1.0                                 # a copy, not the input
-    assert doc["camera"]["distance"] == 9.5
+    assert loaded.export is not None
+    loaded.export["fps"] = 1                                        # a copy, not the input
+    loaded.export["size"].append(3)
+    assert doc["export"] == EXPORT and doc == before
 
 
 # --- broken and hostile files ----------------------------------------------------------------
 
 def good() -> dict[str, Any]:
-    return scene_to_dict(Scene.from_preset("bowl"), camera=CAMERA, export=EXPORT)
+    return scene_to_dict(Scene.from_preset("bowl", camera=CAMERA), export=EXPORT)
 
 
 def edit(change: Callable[[dict[str, Any]], Any]) -> bytes:
@@ -119,6 +165,10 @@ def walker(**kv: Any) -> bytes:
 
 def scene_field(**kv: Any) -> bytes:
     return edit(lambda d: d["scene"].update(kv))
+
+
+def camera(**kv: Any) -> bytes:
+    return edit(lambda d: d["scene"]["camera"].update(kv))
 
 
 def raw(old: str, new: str) -> bytes:
@@ -181,8 +231,23 @@ BROKEN: dict[str, tuple[bytes, str]] = {
                     "a number in the file is too long"),
     "duplicate key": (raw('"lr": 0.1', '"lr": 0.1, "lr": 500'), "duplicate key 'lr'"),
     "camera non-finite": (raw('"distance": 9.5', '"distance": 1e400'), "out of range"),
-    "camera nested": (edit(lambda d: d["camera"].update(center=[[0, 0]])),
-                      "'camera.center' must be a number, true/false"),
+    "camera nested": (camera(center=[[0, 0], 1, 2]), "'center' must be a number, not a list"),
+    "camera center short": (camera(center=[0, 0]), "'camera.center' must be [x, y, z] or null"),
+    "camera center text": (camera(center="middle"), "'camera.center' must be [x, y, z]"),
+    "camera a list": (scene_field(camera=[0, 28]), "'camera' must be an object or null"),
+    "camera unknown key": (camera(fov=60), "unknown key 'fov' in 'camera'"),
+    "camera elevation": (camera(elevation=91), "elevation must be between -90 and 90"),
+    "camera distance 0": (camera(distance=0), "distance must be positive"),
+    "camera distance neg": (camera(distance=-3), "distance must be positive"),
+    "camera azimuth text": (camera(azimuth="left"), "'azimuth' must be a number, not a string"),
+    "camera azimuth bool": (camera(azimuth=True), "'azimuth' must be a number, not true"),
+    "v2 camera at top": (edit(lambda d: d.update(camera=CAMERA_JSON)),
+                         "unknown key 'camera' at the top (it belongs in 'scene')"),
+    "v1 camera in scene": (edit(lambda d: d.update(version=1)),
+                           "unknown key 'camera' in 'scene'"),
+    "v1 camera a list": (edit(lambda d: (d.update(version=1, camera=[1, 2]),
+                                         d["scene"].pop("camera"))), "'camera' must be an object"),
+    "unknown top key": (edit(lambda d: d.update(cameras={})), "unknown key 'cameras' at the top"),
     "export size": (edit(lambda d: d["export"].update(size=[0, -5])),
                     "'export.size' must be [width, height]"),
     "export fps": (edit(lambda d: d["export"].update(fps="fast")), "'export.fps' must be"),
