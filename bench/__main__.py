@@ -8,7 +8,8 @@ import sys
 
 
 def main() -> int:
-    modules = ["bench.bench_core", "bench.bench_gui", "bench.bench_export", "bench.bench_pick"]
+    modules = ["bench.bench_core", "bench.bench_gui", "bench.bench_export", "bench.bench_pick",
+               "bench.bench_responsive"]
     only = sys.argv[1:]
     print(f"{'benchmark':<72} {'median':>12}  unit")
     for name in modules:

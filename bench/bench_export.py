@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.core.animation import AnimationSettings
 from app.core.scene import Scene
 from app.export.writers import export_frames
 
@@ -15,10 +16,10 @@ SIZE = (800, 600)
 
 
 def _ours(resolution: int, suffix: str, frames: int) -> float:
-    from app.ui.app import _application
-    from app.ui.frames import AnimationSettings, render_animation
+    from app.ui.application import application
+    from app.ui.render.frames import render_animation
 
-    _application()
+    application()
     scene = Scene.from_preset("peaks", resolution=resolution)
     settings = AnimationSettings(size=SIZE, frames=frames)
     with tempfile.TemporaryDirectory() as d:
@@ -34,7 +35,8 @@ def _matplotlib(resolution: int, frames: int) -> float:
     import matplotlib.pyplot as plt
 
     scene = Scene.from_preset("peaks")
-    func, traj = scene.compile(), scene.run()
+    func = scene.compile()
+    traj, = scene.run_all(func)
     g = np.linspace(-3, 3, resolution)
     X, Y = np.meshgrid(g, g)
     Z = func.value(X, Y)

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from app.core.expression import compile_expression
-from app.core.scene import Scene
-from app.core.surface import build_mesh
+from app.core.scene import WALKER_COLORS, Scene, Walker
+from app.core.surface import build_mesh, drop_walls
 from bench.bench_core import PEAKS
 from bench.timing import median_seconds
 
@@ -22,14 +22,9 @@ DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
 
 
 def _app():
-    from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtWidgets import QApplication
+    from app.ui.application import application
 
-    app = QApplication.instance()
-    if app is None:
-        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-        app = QApplication(["bench"])
-    return app
+    return application()
 
 
 def _median(fn, repeat: int) -> float:
@@ -37,16 +32,34 @@ def _median(fn, repeat: int) -> float:
 
 
 def _dispose(app, widget) -> None:
+    """close + deleteLater + deliver the deletion now (GL widgets must not be left to the
+    garbage collector)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     widget.close()
     widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     app.processEvents()
+
+
+def _window(scene: Scene, size: tuple[int, int] = (1280, 800)):
+    """The real window on ``scene``, shown, with its walks in and its surface drawn."""
+    from app.ui.application import wait_for, window_ready
+    from app.ui.main_window import MainWindow
+
+    app = _app()
+    w = MainWindow(scene, remember=False)
+    w.resize(*size)
+    w.show()
+    ok = wait_for(lambda: window_ready(w) and w.view.frames > 0,
+                  [w.model.busy_changed, w.view.surface_ready, w.view.frame_drawn])
+    assert ok, f"the window did not get ready: {w.view.mesh_error or 'timeout'}"
+    return app, w
 
 
 def surface_rows() -> list[tuple[str, float, str]]:
     """One update = new data + one drawn frame (pyqtgraph computes normals lazily at draw)."""
     import pyqtgraph.opengl as gl
-
-    from app.ui.meshing import drop_walls
 
     app = _app()
     view = gl.GLViewWidget()
@@ -97,27 +110,18 @@ def playing_fps(seconds: float = 3.0, walkers: int = 1) -> float:
     """Frames actually painted per second while the walkers play, 300² mesh, 1280×800."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from app.ui.app import wait_until
-    from app.ui.main_window import MainWindow
-
     def run_loop(ms: int) -> None:
         loop = QEventLoop()
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
-    app = _app()
     # 27 steps at 4 steps/s: the walker is still moving when the count ends
     scene = Scene.from_preset("himmelblau", resolution=300, speed=4.0)
     if walkers > 1:
-        from app.core.scene import WALKER_COLORS, Walker
-
         extra = [Walker("gradient", 0.01, (), (-0.5 + 0.4 * i, -0.5 - 0.3 * i),
                         WALKER_COLORS[i % len(WALKER_COLORS)]) for i in range(1, walkers)]
-        scene = scene.with_walkers([scene.walkers[0], *extra])
-    w = MainWindow(scene, remember=False)
-    w.resize(1280, 800)
-    w.show()
-    wait_until(app, lambda: not w.view.busy and w.view.frames > 0)
+        scene = scene.replace(walkers=[scene.walkers[0], *extra])
+    app, w = _window(scene)
     w.model.play()
     run_loop(500)                                       # warm up
     f0, t0 = w.view.frames, time.perf_counter()
@@ -132,9 +136,9 @@ def playing_fps(seconds: float = 3.0, walkers: int = 1) -> float:
 _LAUNCH = """
 import sys, time
 from app.core.scene import Scene
-from app.ui.app import _application
+from app.ui.application import application
 from app.ui.main_window import MainWindow
-app = _application()
+app = application()
 w = MainWindow(Scene.from_preset("peaks"), remember=False)
 w.view.frame_drawn.connect(lambda: (print(time.monotonic(), flush=True), app.exit(0)))
 w.show()

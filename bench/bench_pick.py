@@ -11,25 +11,15 @@ import numpy as np
 
 from app.core.picking import pick_start, project
 from app.core.scene import Scene
-from bench.bench_gui import _app, _dispose
-
-
-def _window(preset: str):
-    from app.ui.app import wait_until
-    from app.ui.main_window import MainWindow
-
-    app = _app()
-    w = MainWindow(Scene.from_preset(preset, resolution=300), remember=False)
-    w.resize(1280, 800)
-    w.show()
-    wait_until(app, lambda: not w.view.busy and w.view.frames > 0)
-    return app, w
+from app.core.walks import display_function
+from bench.bench_gui import _dispose, _window
 
 
 def _pixels(w, n: int = 25) -> list[tuple[float, float]]:
     """Pixels of surface points spread over the domain (some hidden: those hit a hill)."""
-    (x0, x1), (y0, y1) = w.model.display_domain
-    vs, f = w.view.mesh.vscale, w.model.display_function
+    pic = w.view.picture
+    (x0, x1), (y0, y1) = pic.domain
+    vs, f = pic.mesh.vscale, display_function(w.model.func)
     mvp, vp = w.picker.matrices()
     rng = np.random.default_rng(0)
     out = []
@@ -51,20 +41,30 @@ def _median_ms(fn, pixels) -> float:
 
 
 def pick_rows(preset: str) -> list[tuple[str, float, str]]:
-    app, w = _window(preset)
-    vs = w.view.mesh.vscale
+    from app.ui.application import wait_for
+
+    app, w = _window(Scene.from_preset(preset, resolution=300))
+    pic = w.view.picture
+    vs = pic.mesh.vscale
     mvp, vp = w.picker.matrices()
     height = w.picker.height()
     zr = (float(vs.to_display(vs.lo)), float(vs.to_display(vs.hi)))
     pixels = _pixels(w)
+    previews: list[object] = []
+    w.model.preview_changed.connect(previews.append)
 
     def pick(px):
-        pick_start(px[0], px[1], mvp, vp, height, w.model.display_domain, z_range=zr)
+        pick_start(px[0], px[1], mvp, vp, height, pic.domain, z_range=zr)
 
     def drag_step(px):
+        # as a mouse move while dragging: the picker emits the start, the window asks the
+        # model for the preview, the model sends the path back to the 3D view and the map
         start = w.picker.start_at(px[0], px[1], clamp=True)
         if start is not None:
+            n = len(previews)
             w.picker._show_preview(start)
+            assert wait_for(lambda: len(previews) > n and previews[-1] is not None,
+                            [w.model.preview_changed], 30), "no preview came back"
         app.processEvents()
 
     rows = [(f"pick {preset} 300², 1280×800: one pick_start (goal < 5)",
@@ -72,6 +72,7 @@ def pick_rows(preset: str) -> list[tuple[str, float, str]]:
             (f"pick {preset} 300²: drag step, pick + preview run + repaint",
              _median_ms(drag_step, pixels), "ms")]
     w.picker._end_drag(apply=False)
+    w.model.preview_changed.disconnect(previews.append)
     _dispose(app, w)
     return rows
 

@@ -23,7 +23,7 @@ def test_compare_creates_three_walkers_in_lock_step(make_window, qtbot):
     assert len({x.start for x in walkers}) == 1
     walks = w.model.walks
     assert len(walks) == 3 and w.walkers.table.rowCount() == 3
-    assert len(w.loss.curves) == 3
+    assert w.loss.curves.count == 3
     w.model.seek(5.0)
     for i, t in enumerate(walks.trajectories):
         assert walks.point_at(5.0, i) == pytest.approx(t.points[5])
@@ -70,8 +70,7 @@ def test_every_walker_is_drawn_in_its_own_colour(make_window, qtbot, walker):
     other = _pixels_near(w, 1 - walker)
     red = (other[..., 0] > 150) & (other[..., 0] > 1.8 * other[..., 2])
     assert red.sum() >= 5
-    pen = w.loss.curves[walker].opts["pen"]
-    assert pen.color().name() == "#1f6fff"
+    assert w.loss.curves.colors[walker] == "#1f6fff"
     trail_colors = np.concatenate([c[:2] for c in w.view.walkers._seg_colors])
     assert (trail_colors[::2][walker][:3] == pytest.approx((0x1f / 255, 0x6f / 255, 1.0)))
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSlider, QVBoxLayout, QWidget
 
 from app.core.walks import Walks
+from app.ui.views.trails2d import TrailsItem
 
 TICKS_PER_STEP = 10   # the slider moves in tenths of a step
 
@@ -26,7 +27,10 @@ class LossPanel(QWidget):
         self.plot.setToolTip("f (or ‖∇f‖) of every walker against the step")
         self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(255, 255, 255, 160))
         self.plot.addItem(self.step_line)
-        self.curves: list[pg.PlotDataItem] = []
+        # every walker's curve in one item, painted from a cache while the step line moves
+        self.curves = TrailsItem(width=2.0)
+        self.curves.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.plot.addItem(self.curves)
         self.quantity = QComboBox()
         self.quantity.addItems(["f", "‖∇f‖"])
         self.quantity.setToolTip("Plot the function value or the slope")
@@ -59,8 +63,13 @@ class LossPanel(QWidget):
             self.connect_model(self._connected, connect=False)
 
     def _values(self, traj) -> np.ndarray:
+        """f or ‖∇f‖; on the log scale log10|·| (the axis then labels powers of ten)."""
         v = traj.values if self.quantity.currentIndex() == 0 else traj.grad_norms
-        return np.abs(v) if self.log.isChecked() else v
+        if not self.log.isChecked():
+            return np.asarray(v, float)
+        with np.errstate(divide="ignore"):
+            out = np.log10(np.abs(v))
+        return np.where(np.isfinite(out), out, np.nan)
 
     def set_walks(self, walks: Walks) -> None:
         self.walks = walks
@@ -71,15 +80,12 @@ class LossPanel(QWidget):
         self.set_position(0.0)
 
     def _draw_curves(self) -> None:
-        for c in self.curves:
-            self.plot.removeItem(c)
-        self.curves = []
         if self.walks is None:
             return
-        for w, traj in zip(self.walks.scene.walkers, self.walks.trajectories, strict=True):
-            c = self.plot.plot(np.arange(len(traj)), self._values(traj),
-                               pen=pg.mkPen(w.color, width=2), name=w.label)
-            self.curves.append(c)
+        lines = [np.column_stack([np.arange(len(t)), self._values(t)])
+                 for t in self.walks.trajectories]
+        self.curves.set_trails(lines, list(self.walks.colors))
+        self.plot.getViewBox().autoRange(items=[self.curves])
 
     def set_position(self, position: float) -> None:
         self.step_line.setValue(position)
@@ -92,7 +98,7 @@ class LossPanel(QWidget):
         self._draw_curves()
 
     def _on_log_toggled(self, on: bool) -> None:
-        self.plot.setLogMode(y=on)
+        self.plot.setLogMode(y=on)            # the axis labels 10^k; the data is log10 here
         self._draw_curves()
 
     def _on_slider_value_changed(self, value: int) -> None:

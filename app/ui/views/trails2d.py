@@ -22,6 +22,12 @@ class TrailsItem(pg.GraphicsObject):
         self._colors: list[str] = []
         self._width = width
         self._rect = QRectF()
+        self.count = 0
+
+    @property
+    def colors(self) -> list[str]:
+        """The colour of each line, in order."""
+        return list(self._colors)
 
     def set_trails(self, trails: list[np.ndarray], colors: list[str]) -> None:
         """``trails[i]`` is a (k, 2) array of x, y; non-finite points break the line."""
@@ -36,6 +42,7 @@ class TrailsItem(pg.GraphicsObject):
                 pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
                 self._pens.append(pen)
         self._paths = [self._path(t) for t in trails]
+        self.count = len(self._paths)
         rect = QRectF()
         for p in self._paths:
             rect = rect.united(p.boundingRect())
@@ -64,7 +71,12 @@ def walker_dots() -> pg.ScatterPlotItem:
     return pg.ScatterPlotItem(size=DOT_SIZE, pen=pg.mkPen(255, 255, 255, width=1.5))
 
 
+_BRUSHES: dict[str, object] = {}
+
+
 def set_dots(scatter: pg.ScatterPlotItem, xy: np.ndarray, colors: list[str]) -> None:
+    """Move the dots; brushes are made once per colour (making them was the cost)."""
     ok = np.isfinite(xy).all(axis=1)
-    scatter.setData(x=xy[ok, 0], y=xy[ok, 1],
-                    brush=[pg.mkBrush(c) for c, good in zip(colors, ok, strict=True) if good])
+    brushes = [_BRUSHES.setdefault(c, pg.mkBrush(c))
+               for c, good in zip(colors, ok, strict=True) if good]
+    scatter.setData(x=xy[ok, 0], y=xy[ok, 1], brush=brushes)

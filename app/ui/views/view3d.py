@@ -100,7 +100,8 @@ class MountainView(CachedGLView):
         self.grid.setVisible(True)
         self.walkers.set_surface(picture)
         if self.scene_value is not None:
-            self._show_overlays(self.scene_value)
+            self.wire.setVisible(self.scene_value.wireframe)
+            self.arrows.setVisible(self.scene_value.show_arrows)
         if refit:
             self.apply_camera(self._camera)
         self.static_changed()
@@ -118,9 +119,11 @@ class MountainView(CachedGLView):
 
     def _show_overlays(self, scene: Scene) -> None:
         have = self.picture is not None
-        self.wire.setVisible(scene.wireframe and have)
-        self.arrows.setVisible(scene.show_arrows and have)
-        self.static_changed()
+        wire, arrows = scene.wireframe and have, scene.show_arrows and have
+        if (wire, arrows) != (self.wire.visible(), self.arrows.visible()):
+            self.wire.setVisible(wire)
+            self.arrows.setVisible(arrows)
+            self.static_changed()      # only then: re-drawing a 500² surface costs ~50 ms
 
     # ---- camera ----------------------------------------------------------------------------
     @property

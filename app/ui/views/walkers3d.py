@@ -28,6 +28,7 @@ RADIUS = 0.022      # of the domain's extent
 MARKER = 0.45       # marker balls, of a walker's radius
 FLAG = 0.09         # pole height, of the extent
 GHOST_ALPHA = 0.65
+COARSE_FROM = 12    # walkers: from here on the balls have fewer vertices
 
 
 def hex_rgb(color: str) -> tuple[float, float, float]:
@@ -68,7 +69,9 @@ class WalkersGL:
         self.walks: Walks | None = None
         self.picture: SurfacePicture | None = None
         self.position = 0.0
-        self._sphere = _Sphere()
+        self._fine, self._coarse = _Sphere(), _Sphere(rows=8, cols=12)
+        self._sphere = self._fine
+        self._colors: tuple[np.ndarray, np.ndarray] | None = None   # solid, ghost
         self._segments: list[np.ndarray] = []   # per walker: trail as segment pairs
         self._seg_colors: list[np.ndarray] = []
         self._rgb = np.zeros((0, 3))
@@ -98,6 +101,10 @@ class WalkersGL:
         self.walks = walks
         self.position = 0.0
         self._rgb = np.array([hex_rgb(c) for c in walks.colors], float).reshape(-1, 3)
+        # many walkers: coarser balls (they are small; the vertex count is what costs)
+        self._sphere = self._fine if len(walks) <= COARSE_FROM else self._coarse
+        self._colors = (self._sphere.colors(self._rgb, 1.0),
+                        self._sphere.colors(self._rgb, GHOST_ALPHA))
         self._rebuild()
 
     def set_selection(self, _index: int) -> None:
@@ -152,10 +159,9 @@ class WalkersGL:
         centres = np.column_stack([xy, z + 0.7 * r]).astype(np.float32)
         self.centres = centres
         verts, faces = self._sphere.mesh(centres, np.full(len(centres), r, np.float32))
-        self.balls.setMeshData(vertexes=verts, faces=faces,
-                               vertexColors=self._sphere.colors(self._rgb, 1.0))
-        self.ghosts.setMeshData(vertexes=verts, faces=faces,
-                                vertexColors=self._sphere.colors(self._rgb, GHOST_ALPHA))
+        assert self._colors is not None
+        self.balls.setMeshData(vertexes=verts, faces=faces, vertexColors=self._colors[0])
+        self.ghosts.setMeshData(vertexes=verts, faces=faces, vertexColors=self._colors[1])
         self.balls.setVisible(True)
         self.ghosts.setVisible(True)
         finished = tuple(position >= len(t) - 1 for t in walks.trajectories)
