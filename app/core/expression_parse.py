@@ -1,48 +1,44 @@
-"""Text -> sympy tree, safely: NFKC, a character allow-list, ast allow-list, guarded folding.
+"""Text -> (sympy tree, AD program), safely: an ast allow-list and guarded constant folding.
 
 The text never reaches eval/exec/sympify/parse_expr: ``ast.parse(mode="eval")`` gives a tree
-that is walked against an allow-list, and the sympy tree is built node by node. Constant
-sub-expressions are folded with guarded float arithmetic first, so ``10**10**10`` or ``1/0``
-are refused in microseconds instead of making sympy compute.
+that is walked against an allow-list, building node by node both the sympy tree (shown to
+users) and the DAG that ``autodiff`` evaluates. The DAG is the tree *as typed* (sympy turns
+``sqrt(x)^2`` into ``x``; the DAG keeps the square root, so f is undefined for x < 0).
+Constant sub-expressions are folded with guarded float arithmetic, so ``10**10**10`` or
+``1/0`` are refused in microseconds; sympy keeps a constant exact only while it is small
+(``2^3^2`` is 512, but ``(1/3)^(10^9)`` becomes the float 0.0, never a huge rational).
 """
 
 from __future__ import annotations
 
 import ast
-import difflib
 import math
-import re
-import unicodedata
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
 
-MAX_LENGTH = 1000
+from app.core.autodiff import DagBuilder, Program
+from app.core.expression_fold import exact_or_float, fold, fold_call, modest_exponent
+from app.core.expression_text import (
+    MAX_LENGTH,
+    ExpressionError,
+    normalise,
+    syntax_message,
+    unknown_function_message,
+    unknown_name_message,
+)
+from app.core.symbolic import PLAIN, X, Y, cbrt
+
+__all__ = ["MAX_LENGTH", "ExpressionError", "Parsed", "X", "Y", "parse", "parse_program"]
+
 MAX_DEPTH = 50     # parentheses
 MAX_TREE_DEPTH = 120  # nested operations (unrolled sums and products don't count)
-X, Y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
-_ALLOWED = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t\n+-*/^()._,")
+COMPLEX_SLOPE = "not a real number: its slope is complex (a negative base to a variable power?)"
 
 
-class ExpressionError(ValueError):
-    """Bad expression text: ``message`` is one human line; ``column`` 0-based, or None."""
-
-    def __init__(self, message: str, column: int | None = None):
-        super().__init__(message)
-        self.message, self.column = message, column
-
-    def __str__(self) -> str:
-        if self.column is None:
-            return self.message
-        return f"{self.message} (at column {self.column + 1})"
-
-
-def _real_cbrt(a):
-    return sp.sign(a) * sp.Abs(a) ** sp.Rational(1, 3)
-
-
-# name -> (arity (min, max), sympy builder, float function for constant folding)
+# name -> (arity (min, max), sympy class for constants, float function for constant folding)
 _FUNCS: dict[str, tuple[tuple[int, int], Callable, Callable]] = {
     "sin": ((1, 1), sp.sin, math.sin), "cos": ((1, 1), sp.cos, math.cos),
     "tan": ((1, 1), sp.tan, math.tan), "asin": ((1, 1), sp.asin, math.asin),
@@ -55,14 +51,26 @@ _FUNCS: dict[str, tuple[tuple[int, int], Callable, Callable]] = {
     "log2": ((1, 1), lambda a: sp.log(a, 2), math.log2),
     "log10": ((1, 1), lambda a: sp.log(a, 10), math.log10),
     "sqrt": ((1, 1), sp.sqrt, math.sqrt),
-    "cbrt": ((1, 1), _real_cbrt, lambda a: math.copysign(abs(a) ** (1 / 3), a)),
+    "cbrt": ((1, 1), cbrt, lambda a: math.copysign(abs(a) ** (1 / 3), a)),
     "abs": ((1, 1), sp.Abs, abs), "sign": ((1, 1), sp.sign, lambda a: float(np.sign(a))),
     "min": ((2, 32), sp.Min, min), "max": ((2, 32), sp.Max, max),
     "hypot": ((2, 2), lambda a, b: sp.sqrt(a**2 + b**2), math.hypot),
     "floor": ((1, 1), sp.floor, math.floor), "ceil": ((1, 1), sp.ceiling, math.ceil),
 }
+_PLAIN_NAME = {"abs": "Abs", "ceil": "ceiling", "ln": "log"}
+# the same functions of non-constant arguments: plain (no simplification, no reasoning)
+_SYMBOLIC: dict[str, Callable] = {
+    **{n: PLAIN[_PLAIN_NAME.get(n, n)] for n in _FUNCS if _PLAIN_NAME.get(n, n) in PLAIN},
+    "log2": lambda a: PLAIN["log"](a) / sp.log(2),
+    "log10": lambda a: PLAIN["log"](a) / sp.log(10),
+    "sqrt": sp.sqrt, "cbrt": cbrt, "hypot": lambda a, b: sp.sqrt(a**2 + b**2),
+    "min": lambda *a: PLAIN["Min"](*a, evaluate=False),   # evaluated: seconds for 32 powers
+    "max": lambda *a: PLAIN["Max"](*a, evaluate=False),
+}
+_DAG_NAME = {"ln": "log"}
 _NAMES = {"x": X, "y": Y, "pi": sp.pi, "e": sp.E}
 _CONST_FLOAT = {"pi": math.pi, "e": math.e}
+_VAR = {"x": 0, "y": 1}
 _NODE_WORDS = {
     ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
     ast.ListComp: "a comprehension", ast.GeneratorExp: "a comprehension",
@@ -71,71 +79,28 @@ _NODE_WORDS = {
     ast.BoolOp: "'and'/'or'", ast.IfExp: "'if … else'", ast.Tuple: "a tuple (a stray comma?)",
     ast.List: "a list", ast.Dict: "a dict", ast.Set: "a set", ast.Starred: "'*' unpacking",
 }
+_OPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
-    """NFKC-normalise, check characters, make implicit products explicit, map '^' to '**'.
+class Built(NamedTuple):
+    """A sub-expression: its sympy form, its float value when constant, else its DAG node."""
 
-    Returns the new text and, for each of its characters, the column in the original.
-    """
-    if not text.strip():
-        raise ExpressionError("empty expression: type a function of x and y, e.g. x^2 + y^2")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"too long: {len(text)} characters (at most {MAX_LENGTH})")
-    out, cols = [], []
-    for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKC", ch):
-            if c not in _ALLOWED:
-                name = unicodedata.name(c, "control character")
-                shown = repr(c)[1:-1] if not c.isprintable() else c
-                raise ExpressionError(
-                    f"unsupported character '{shown}' (U+{ord(c):04X} {name.lower()})", i)
-            out.append(c)
-            cols.append(i)
-    s = "".join(out)
-    # implicit multiplication: a number followed by a name or '(' (2x, 3(x+1), 2pi), and ')'
-    # followed by '(' or a name ((x+1)(x-1), (1-x)^2 exp(-x)).
-    pieces, pcols, i = [], [], 0
-    num = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-    while i < len(s):
-        m = num.match(s, i) if (i == 0 or not (s[i - 1].isalnum() or s[i - 1] == "_")) else None
-        if m:
-            pieces.append(m.group())
-            pcols.extend(cols[i:m.end()])
-            i = m.end()
-            j = i
-            while j < len(s) and s[j] in " \t":
-                j += 1
-            if j < len(s) and (s[j].isalpha() or s[j] == "("):
-                pieces.append("*")
-                pcols.append(cols[j])
-            continue
-        if s[i] == ")":
-            j = i + 1
-            while j < len(s) and s[j] in " \t":
-                j += 1
-            pieces.append(")")
-            pcols.append(cols[i])
-            if j < len(s) and (s[j] == "(" or s[j].isalpha()):
-                pieces.append("*")
-                pcols.append(cols[j])
-            i += 1
-            continue
-        if s[i] == "^":
-            pieces.append("**")
-            pcols.extend([cols[i], cols[i]])
-        else:
-            pieces.append(s[i])
-            pcols.append(cols[i])
-        i += 1
-    return "".join(pieces), pcols
+    expr: sp.Expr
+    value: float | None
+    node: int | None
+
+
+class Parsed(NamedTuple):
+    expr: sp.Expr
+    program: Program
 
 
 class _Builder:
-    """Walks an allow-listed ast and builds the sympy tree, folding constants as floats."""
+    """Walks an allow-listed ast; builds the sympy tree and the DAG, folding constants."""
 
     def __init__(self, cols: list[int]):
         self.cols = cols
+        self.dag = DagBuilder()
 
     def col(self, node: ast.AST) -> int | None:
         off = getattr(node, "col_offset", None)
@@ -144,8 +109,21 @@ class _Builder:
     def fail(self, message: str, node: ast.AST | None = None) -> ExpressionError:
         return ExpressionError(message, self.col(node) if node is not None else None)
 
-    def build(self, node: ast.AST, depth: int = 0) -> tuple[sp.Expr, float | None]:
-        """(sympy expression, its float value when constant)."""
+    def folded(self, node: ast.AST, fold_fn: Callable, *args) -> float:
+        """A guarded constant fold; its refusal points at ``node``."""
+        try:
+            return fold_fn(*args)
+        except ExpressionError as e:
+            raise self.fail(e.message, node) from None
+
+    def nid(self, b: Built) -> int:
+        """b's DAG node; a constant gets its node only when an operation needs it."""
+        if b.node is not None:
+            return b.node
+        assert b.value is not None
+        return self.dag.const(b.value)
+
+    def build(self, node: ast.AST, depth: int = 0) -> Built:
         if depth > MAX_TREE_DEPTH:
             raise self.fail("too deeply nested", node)
         if isinstance(node, ast.Constant):
@@ -155,15 +133,19 @@ class _Builder:
                 raise self.fail(f"{what} is not allowed: only real numbers", node)
             if (isinstance(v, int) and v > 10**300) or not math.isfinite(v):
                 raise self.fail("number too large", node)
-            return (sp.Integer(v) if isinstance(v, int) else sp.Float(v)), float(v)
+            return Built(sp.Integer(v) if isinstance(v, int) else sp.Float(v), float(v), None)
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd | ast.USub):
-            e, c = self.build(node.operand, depth + 1)
-            return (e, c) if isinstance(node.op, ast.UAdd) else (-e, None if c is None else -c)
+            b = self.build(node.operand, depth + 1)
+            if isinstance(node.op, ast.UAdd):
+                return b
+            if b.value is not None:
+                return Built(-b.expr, -b.value, None)
+            return Built(-b.expr, None, self.dag.node("neg", (self.nid(b),)))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            left, right = self.build(node.left, depth + 1), self.build(node.right, depth + 1)
-            return self.combine(node, node.op, left, right)
+            return self.combine(node, node.op, self.build(node.left, depth + 1),
+                                self.build(node.right, depth + 1))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult
                                                        | ast.Div):
             first, chain = _flatten_chain(node)
@@ -174,123 +156,80 @@ class _Builder:
         if isinstance(node, ast.Call):
             return self.call(node, depth)
         if isinstance(node, ast.BinOp | ast.UnaryOp):
-            op = type(node.op).__name__
-            raise self.fail(f"operator {op} is not allowed: use + - * / ^", node)
+            what = type(node.op).__name__
+            raise self.fail(f"operator {what} is not allowed: use + - * / ^", node)
         word = _NODE_WORDS.get(type(node), type(node).__name__)
         raise self.fail(f"{word} is not allowed in an expression", node)
 
-    def name(self, node: ast.Name) -> tuple[sp.Expr, float | None]:
+    def name(self, node: ast.Name) -> Built:
         n = node.id
+        if n in _VAR:
+            return Built(_NAMES[n], None, self.dag.var(_VAR[n]))
         if n in _NAMES:
-            return _NAMES[n], _CONST_FLOAT.get(n)
+            return Built(_NAMES[n], _CONST_FLOAT[n], None)
         if n in _FUNCS:
             raise self.fail(f"{n} is a function: write {n}(…)", node)
-        raise self.fail(_unknown_name_message(n), node)
+        raise self.fail(unknown_name_message(n, list(_NAMES), list(_FUNCS)), node)
 
-    def combine(self, node: ast.BinOp, op: ast.operator, left: tuple[sp.Expr, float | None],
-                right: tuple[sp.Expr, float | None]) -> tuple[sp.Expr, float | None]:
-        (a, ca), (b, cb) = left, right
+    def combine(self, node: ast.BinOp, op: ast.operator, left: Built, right: Built) -> Built:
+        (a, ca, _), (b, cb, _) = left, right
+        name = _OPS[type(op)]
+        make = {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b,
+                "div": lambda: a / b, "pow": lambda: a**b}[name]
         if ca is not None and cb is not None:
-            value = self.fold(op, ca, cb, node)
-            if isinstance(op, ast.Pow) and isinstance(a, sp.Integer) and isinstance(b, sp.Integer) \
-                    and int(b) >= 0:
-                return a**b, value  # exact integer power of modest size (guarded by fold)
-            expr = {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(op))
-            if expr is None:
-                expr = a / b if isinstance(op, ast.Div) else a**b
-            return expr, value
-        if isinstance(op, ast.Div) and cb == 0:
+            value = self.folded(node, fold, name, ca, cb)
+            if name == "pow" and not modest_exponent(b):
+                return Built(sp.Float(value), value, None)
+            return Built(exact_or_float(make, [a, b], value), value, None)
+        if name == "div" and cb == 0:
             raise self.fail("division by zero", node)
-        if isinstance(op, ast.Pow) and cb is not None and abs(cb) > 1e4:
+        if name == "pow" and cb is not None and abs(cb) > 1e4:
             raise self.fail("number too large: exponent above 10000", node.right)
-        if isinstance(op, ast.Add):
-            return a + b, None
-        if isinstance(op, ast.Sub):
-            return a - b, None
-        if isinstance(op, ast.Mult):
-            return a * b, None
-        if isinstance(op, ast.Div):
-            return a / b, None
-        return a**b, None
+        if name == "pow" and ca is not None and ca <= 0:
+            raise self.fail(COMPLEX_SLOPE, node)
+        return Built(make(), None, self.emit(name, left, right))
 
-    def fold(self, op: ast.operator, a: float, b: float, node: ast.AST) -> float:
-        try:
-            if isinstance(op, ast.Add):
-                v = a + b
-            elif isinstance(op, ast.Sub):
-                v = a - b
-            elif isinstance(op, ast.Mult):
-                v = a * b
-            elif isinstance(op, ast.Div):
-                v = a / b
-            else:
-                if abs(b) > 1e4 and abs(a) > 1:
-                    raise OverflowError
-                if a < 0 and not float(b).is_integer():
-                    raise self.fail(f"not a real number: ({a:g})^{b:g}", node)
-                v = math.pow(a, b)
-        except ZeroDivisionError:
-            raise self.fail("division by zero", node) from None
-        except OverflowError:
-            raise self.fail("number too large", node) from None
-        except ValueError:
-            raise self.fail("division by zero" if a == 0 else "not a real number", node) from None
-        if not math.isfinite(v) or abs(v) > 1e300:
-            raise self.fail("number too large", node)
-        return v
+    def emit(self, name: str, a: Built, b: Built) -> int:
+        """The DAG node of ``a <name> b`` (one of them may be constant)."""
+        dag = self.dag
+        if b.value is not None:   # constant right: x + c, x - c, c·x, x/c, x^c
+            c = -b.value if name == "sub" else b.value
+            kind = {"add": "addc", "sub": "addc", "mul": "mulc", "div": "divc",
+                    "pow": "powc"}[name]
+            return dag.node(kind, (self.nid(a),), c)
+        if a.value is not None:   # constant left: c + x, c - x, c·x, c/x, c^x (c > 0)
+            kind = {"add": "addc", "sub": "csub", "mul": "mulc", "div": "cdiv",
+                    "pow": "expc"}[name]
+            return dag.node(kind, (self.nid(b),), a.value)
+        return dag.node(name, (self.nid(a), self.nid(b)))
 
-    def call(self, node: ast.Call, depth: int) -> tuple[sp.Expr, float | None]:
+    def call(self, node: ast.Call, depth: int) -> Built:
         if not isinstance(node.func, ast.Name):
             raise self.fail("only calls of named functions are allowed, like sin(x)", node)
         name = node.func.id
         if name not in _FUNCS:
-            raise self.fail(_unknown_function_message(name), node)
+            raise self.fail(unknown_function_message(name, list(_FUNCS)), node)
         if node.keywords:
             raise self.fail(f"{name}: keyword arguments are not allowed", node)
-        (lo, hi), build, fold = _FUNCS[name]
+        (lo, hi), build, fn = _FUNCS[name]
         n = len(node.args)
         if not lo <= n <= hi:
             want = f"{lo}" if lo == hi else f"at least {lo}"
             plural = "" if lo == hi == 1 else "s"
             raise self.fail(f"{name} takes {want} argument{plural}, got {n}", node)
         built = [self.build(a, depth + 1) for a in node.args]
-        args = [e for e, _ in built]
-        consts = [c for _, c in built]
-        value = None
-        if all(c is not None for c in consts):
-            try:
-                value = float(fold(*consts))
-            except (ValueError, ZeroDivisionError):
-                bad = "division by zero" if name in ("log", "ln", "log2", "log10") and \
-                    consts[0] == 0 else "not a real number"
-                raise self.fail(f"{bad}: {name}({', '.join(f'{c:g}' for c in consts)})",
-                                node) from None
-            except OverflowError:
-                raise self.fail("number too large", node) from None
-            if not math.isfinite(value):
-                raise self.fail("number too large", node)
-        return build(*args), value
-
-
-def _unknown_name_message(n: str) -> str:
-    if n in ("z", "t", "r"):
-        return f"unknown name '{n}' — use x and y"
-    if set(n) <= {"x", "y"} and len(n) > 1:
-        return f"unknown name '{n}' — did you mean {'*'.join(n)}?"
-    for fn in sorted(_FUNCS, key=len, reverse=True):
-        rest = n[len(fn):]
-        if n.startswith(fn) and rest and (rest in _NAMES or set(rest) <= {"x", "y"}):
-            arg = rest if rest in _NAMES else "*".join(rest)
-            return f"unknown name '{n}' — did you mean {fn}({arg})?"
-    close = difflib.get_close_matches(n, [*_NAMES, *_FUNCS], n=1, cutoff=0.6)
-    hint = f" — did you mean {close[0]}?" if close else " — use x, y, pi, e and functions like sin"
-    return f"unknown name '{n}'{hint}"
-
-
-def _unknown_function_message(n: str) -> str:
-    close = difflib.get_close_matches(n, list(_FUNCS), n=1, cutoff=0.6)
-    hint = f" — did you mean {close[0]}?" if close else ""
-    return f"unknown function '{n}'{hint}"
+        args = [b.expr for b in built]
+        if all(b.node is None for b in built):
+            value = self.folded(node, fold_call, name, fn, [b.value for b in built])
+            return Built(exact_or_float(lambda: build(*args), args, value), value, None)
+        build = _SYMBOLIC[name]
+        op = _DAG_NAME.get(name, name)
+        if n == 1:
+            return Built(build(*args), None, self.dag.node(op, (self.nid(built[0]),)))
+        nid = self.nid(built[0])
+        for b in built[1:]:   # min/max of many: a chain of pairs
+            nid = self.dag.node(op, (nid, self.nid(b)))
+        return Built(build(*args), None, nid)
 
 
 def _flatten_chain(node: ast.AST) -> tuple[ast.AST, list[tuple[ast.operator, ast.AST, ast.BinOp]]]:
@@ -303,9 +242,9 @@ def _flatten_chain(node: ast.AST) -> tuple[ast.AST, list[tuple[ast.operator, ast
     return node, chain[::-1]
 
 
-def parse(text: str) -> sp.Expr:
-    """The sympy tree of ``text`` (symbols x, y real), or ExpressionError."""
-    src, cols = _normalise(text)
+def parse_program(text: str) -> Parsed:
+    """The sympy tree of ``text`` (symbols x, y real) and its DAG as typed, or ExpressionError."""
+    src, cols = normalise(text)
     depth = 0
     for i, ch in enumerate(src):
         depth += (ch == "(") - (ch == ")")
@@ -317,25 +256,27 @@ def parse(text: str) -> sp.Expr:
     try:
         tree = ast.parse(src, mode="eval")
     except SyntaxError as e:
-        off = min(max((e.offset or 1) - 1, 0), len(src) - 1)
-        near = src[off]
-        if src[-1] in "+-*/(,." or e.msg.startswith("unexpected EOF"):
-            what, off = "incomplete expression", len(src) - 1
-        elif "was never closed" in e.msg:
-            what = "unclosed '('"
-        elif near == ")" or "unmatched" in e.msg:
-            what = "unmatched ')'"
-        else:
-            what = f"unexpected '{near}'" if near.strip() else "invalid syntax"
-        raise ExpressionError(f"syntax error: {what}", cols[off]) from None
+        message, off = syntax_message(src, e.msg, e.offset)
+        raise ExpressionError(message, cols[off]) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("too deeply nested or too complex") from None
+    builder = _Builder(cols)
     try:
-        expr, _ = _Builder(cols).build(tree.body)
-    except RecursionError:
+        top = builder.build(tree.body)
+    except ExpressionError:
+        raise
+    except (RecursionError, MemoryError):
         raise ExpressionError("too deeply nested or too complex") from None
+    except Exception as e:   # sympy failing on odd input: a message, never a traceback
+        raise ExpressionError(f"cannot simplify this expression ({type(e).__name__})") from None
+    expr = top.expr
     if expr.has(sp.zoo, sp.oo, -sp.oo):
         raise ExpressionError("division by zero")
     if expr.has(sp.nan, sp.I):
         raise ExpressionError("not a real number")
-    return expr
+    return Parsed(expr, builder.dag.program(builder.nid(top)))
+
+
+def parse(text: str) -> sp.Expr:
+    """The sympy tree of ``text`` (symbols x, y real), or ExpressionError."""
+    return parse_program(text).expr

@@ -19,8 +19,8 @@ Params = Mapping[str, float]
 
 def _stride(x: np.ndarray, g: np.ndarray, s: State, p: Params) -> tuple[np.ndarray, State]:
     """Fixed-length step down the slope: x ← x − η·g/‖g‖ (length exactly η)."""
-    norm = np.linalg.norm(g, axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        norm = np.linalg.norm(g, axis=-1, keepdims=True)
         direction = np.where(norm > 0, g / norm, 0.0)
     return x - p["lr"] * direction, s
 

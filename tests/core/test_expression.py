@@ -127,3 +127,24 @@ def test_error_has_message_and_column():
         compile_expression("x + foo")
     assert e.value.column == 4 and "foo" in e.value.message
     assert str(e.value).endswith("(at column 5)")
+
+
+def test_gradient_exprs_are_sympy_derivatives():
+    """sympy expressions (functions are plain subclasses of sympy's: same printing, latex)."""
+    import sympy as sp
+
+    from app.core.symbolic import X, Y
+    f = compile_expression("x^2 y + sin(y)")
+    gx, gy = f.gradient_exprs
+    assert gx == 2 * X * Y and str(gy) == str(X**2 + sp.cos(Y))
+    assert isinstance(gy.args[-1], sp.cos) and sp.latex(gy) == r"x^{2} + \cos{\left(y \right)}"
+    assert f.gradient_text == "∇f = (2*x*y, x**2 + cos(y))"
+    assert compile_expression("cbrt(x)").gradient_text == "f′(x) = 1/(3*cbrt(x)**2)"
+
+
+def test_hessian_shapes_for_arrays_and_points():
+    f = compile_expression("x^2*y + y^3")
+    assert f.hessian(np.zeros((4, 3)), np.ones((4, 3))).shape == (4, 3, 2, 2)
+    assert f.hessian(np.float64(1), np.float64(2)).shape == (2, 2)
+    np.testing.assert_allclose(compile_expression("x^4").hessian(np.array([1.0, 2.0]))[:, 0, 0],
+                               [12.0, 48.0])

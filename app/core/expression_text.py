@@ -1,0 +1,114 @@
+"""Expression text before parsing: the error type, normalisation and friendly messages.
+
+``normalise`` NFKC-normalises the text, checks every character against an allow-list, makes
+implicit products explicit (``2x``, ``(x+1)(x-1)``) and maps ``^`` to ``**``, remembering for
+each output character the column it came from so errors can point at the input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+MAX_LENGTH = 1000
+_ALLOWED = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t\n+-*/^()._,")
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+class ExpressionError(ValueError):
+    """Bad expression text: ``message`` is one human line; ``column`` 0-based, or None."""
+
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(message)
+        self.message, self.column = message, column
+
+    def __str__(self) -> str:
+        if self.column is None:
+            return self.message
+        return f"{self.message} (at column {self.column + 1})"
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """NFKC-normalise, check characters, make implicit products explicit, map '^' to '**'.
+
+    Returns the new text and, for each of its characters, the column in the original.
+    """
+    if not text.strip():
+        raise ExpressionError("empty expression: type a function of x and y, e.g. x^2 + y^2")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"too long: {len(text)} characters (at most {MAX_LENGTH})")
+    out, cols = [], []
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKC", ch):
+            if c not in _ALLOWED:
+                name = unicodedata.name(c, "control character")
+                shown = repr(c)[1:-1] if not c.isprintable() else c
+                raise ExpressionError(
+                    f"unsupported character '{shown}' (U+{ord(c):04X} {name.lower()})", i)
+            out.append(c)
+            cols.append(i)
+    s = "".join(out)
+    # implicit multiplication: a number followed by a name or '(' (2x, 3(x+1), 2pi), and ')'
+    # followed by '(' or a name ((x+1)(x-1), (1-x)^2 exp(-x)).
+    pieces, pcols, i = [], [], 0
+    while i < len(s):
+        m = _NUMBER.match(s, i) if (i == 0 or not (s[i - 1].isalnum() or s[i - 1] == "_")) \
+            else None
+        if m or s[i] == ")":
+            end = m.end() if m else i + 1
+            pieces.append(s[i:end])
+            pcols.extend(cols[i:end])
+            j = end
+            while j < len(s) and s[j] in " \t":
+                j += 1
+            if j < len(s) and (s[j].isalpha() or s[j] == "("):
+                pieces.append("*")
+                pcols.append(cols[j])
+            i = end
+            continue
+        if s[i] == "^":
+            pieces.append("**")
+            pcols.extend([cols[i], cols[i]])
+        else:
+            pieces.append(s[i])
+            pcols.append(cols[i])
+        i += 1
+    return "".join(pieces), pcols
+
+
+def unknown_name_message(n: str, names: list[str], funcs: list[str]) -> str:
+    """A hint for an unknown bare name: x*y for 'xy', sin(x) for 'sinx', close spellings."""
+    if n in ("z", "t", "r"):
+        return f"unknown name '{n}' — use x and y"
+    if set(n) <= {"x", "y"} and len(n) > 1:
+        return f"unknown name '{n}' — did you mean {'*'.join(n)}?"
+    for fn in sorted(funcs, key=len, reverse=True):
+        rest = n[len(fn):]
+        if n.startswith(fn) and rest and (rest in names or set(rest) <= {"x", "y"}):
+            arg = rest if rest in names else "*".join(rest)
+            return f"unknown name '{n}' — did you mean {fn}({arg})?"
+    close = difflib.get_close_matches(n, [*names, *funcs], n=1, cutoff=0.6)
+    hint = f" — did you mean {close[0]}?" if close else " — use x, y, pi, e and functions like sin"
+    return f"unknown name '{n}'{hint}"
+
+
+def unknown_function_message(n: str, funcs: list[str]) -> str:
+    close = difflib.get_close_matches(n, funcs, n=1, cutoff=0.6)
+    hint = f" — did you mean {close[0]}?" if close else ""
+    return f"unknown function '{n}'{hint}"
+
+
+def syntax_message(src: str, msg: str, offset: int | None) -> tuple[str, int]:
+    """One line for Python's SyntaxError on the normalised text, and the offset it blames."""
+    off = min(max((offset or 1) - 1, 0), len(src) - 1)
+    near = src[off]
+    if src[-1] in "+-*/(,." or msg.startswith("unexpected EOF"):
+        what, off = "incomplete expression", len(src) - 1
+    elif "was never closed" in msg:
+        what = "unclosed '('"
+    elif near == ")" or "unmatched" in msg:
+        what = "unmatched ')'"
+    else:
+        what = f"unexpected '{near}'" if near.strip() else "invalid syntax"
+    return f"syntax error: {what}", off
