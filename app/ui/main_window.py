@@ -30,6 +30,7 @@ from app.ui.panels.scene_panel import ScenePanel
 from app.ui.panels.walkers_panel import WalkersPanel
 from app.ui.panels.widgets import format_number
 from app.ui.settings import open_settings, scene_to_json
+from app.ui.signals import wire
 from app.ui.views.loss_plot import LossPanel
 from app.ui.views.map_view import MapView
 from app.ui.views.pick_controller import PickController
@@ -219,8 +220,7 @@ class MainWindow(QMainWindow):
                  (self.picker.start_picked, self._on_start_picked),
                  (self.map.start_picked, self._on_start_picked),
                  (self.curve_view.start_picked, self._on_start_picked))
-        for signal, slot in pairs:
-            signal.connect(slot)
+        wire(pairs)
         app = QApplication.instance()
         self._focus_hooked = isinstance(app, QApplication)
         if isinstance(app, QApplication):

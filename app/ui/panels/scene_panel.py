@@ -31,6 +31,7 @@ from app.core.rules import Rule
 from app.core.scene import Scene
 from app.ui.model import SceneModel
 from app.ui.panels.widgets import ErrorLabel, LogSpinBox, number_spin, pair, row
+from app.ui.signals import wire
 
 PARAMS = {  # rule parameter -> (label, tooltip)
     "beta": ("β", "Momentum β: how much of the previous velocity is kept each step (0…1)"),
@@ -203,8 +204,7 @@ class ScenePanel(QScrollArea):
                   for s in (self.start_x, self.start_y)]
         pairs += [(s.valueChanged, self._on_param_value_changed)
                   for s in self.param_spins.values()]
-        for signal, slot in pairs:
-            (signal.connect if connect else signal.disconnect)(slot)
+        wire(pairs, connect)
 
     # ---- model → panel (signals blocked, never writes back) --------------------------------
     def _all_inputs(self) -> list[QWidget]:

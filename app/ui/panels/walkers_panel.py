@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.core.rules import Rule
 from app.core.scene import WALKER_COLORS
 from app.ui.panels.widgets import ErrorLabel
+from app.ui.signals import wire
 
 COLUMNS = ("", "rule", "η", "start x", "start y", "parameters")
 
@@ -87,8 +88,7 @@ class WalkersPanel(QWidget):
                  (self.add_button.clicked, self._on_add_button_clicked),
                  (self.remove_button.clicked, self._on_remove_button_clicked),
                  (self.compare_button.clicked, self.compare))
-        for signal, slot in pairs:
-            (signal.connect if connect else signal.disconnect)(slot)
+        wire(pairs, connect)
 
     # ---- model → view ---------------------------------------------------------------------
     def set_function(self, func) -> None:

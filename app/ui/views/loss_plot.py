@@ -10,6 +10,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSlider, QVBoxLayout, QWidget
 
 from app.core.walks import Walks
+from app.ui.signals import wire
 from app.ui.views.trails2d import TrailsItem
 
 TICKS_PER_STEP = 10   # the slider moves in tenths of a step
@@ -54,8 +55,7 @@ class LossPanel(QWidget):
         pairs = ((model.walks_changed, self.set_walks),
                  (model.position_changed_slow, self.set_position),
                  (self.seek_requested, model.seek))
-        for signal, slot in pairs:
-            (signal.connect if connect else signal.disconnect)(slot)
+        wire(pairs, connect)
         self._connected = model if connect else None
 
     def dispose(self) -> None:

@@ -17,6 +17,7 @@ from app.core.basins import BasinMap, basin_colors
 from app.core.expression import CompiledFunction
 from app.core.pictures import MapPicture
 from app.core.walks import Walks
+from app.ui.signals import wire
 from app.ui.views.trails2d import TrailsItem, set_dots, walker_dots
 
 PREVIEW = (255, 255, 255, 170)
@@ -115,8 +116,7 @@ class MapView(pg.PlotWidget):
                  (model.selection_changed, self.set_selection),
                  (model.preview_changed, self.set_preview),
                  (model.basins_changed, self.set_basins))
-        for signal, slot in pairs:
-            (signal.connect if connect else signal.disconnect)(slot)
+        wire(pairs, connect)
         self._connected = model if connect else None
 
     def dispose(self) -> None:

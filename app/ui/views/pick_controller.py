@@ -24,6 +24,7 @@ from PySide6.QtGui import QGuiApplication
 from app.core.picking import pick_start
 from app.core.surface import surface_path
 from app.core.walks import display_function
+from app.ui.signals import wire
 from app.ui.views.decorations import OPAQUE_NO_OFFSET, ball, place
 
 PREVIEW_RGBA = (1.0, 1.0, 1.0, 0.9)
@@ -86,8 +87,7 @@ class PickController(QObject):
     def connect_model(self, model, connect: bool = True) -> None:
         pairs = ((model.function_changed, self.set_function),
                  (model.preview_changed, self.set_preview))
-        for signal, slot in pairs:
-            (signal.connect if connect else signal.disconnect)(slot)
+        wire(pairs, connect)
 
     def set_function(self, func) -> None:
         self.func = func

@@ -13,6 +13,7 @@ from PySide6.QtGui import QVector3D
 
 from app.core.pictures import SurfacePicture
 from app.core.scene import Camera, Scene
+from app.ui.signals import wire
 from app.ui.views.axes import axes_geometry
 from app.ui.views.decorations import SURFACE_OPTIONS, LabelsItem
 from app.ui.views.glcache import CachedGLView
@@ -75,8 +76,7 @@ class MountainView(CachedGLView):
                  (model.walks_changed, self.walkers.set_walks),
                  (model.position_changed, self.walkers.set_position),
                  (model.selection_changed, self.walkers.set_selection))
-        for signal, slot in pairs:
-            (signal.connect if connect else signal.disconnect)(slot)
+        wire(pairs, connect)
         self._connected = model if connect else None
         if connect:
             self.set_scene(model.scene)
