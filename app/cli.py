@@ -42,6 +42,21 @@ def _number(text: str) -> float:
     return v
 
 
+def _camera(text: str):
+    """'AZIMUTH,ELEVATION[,DISTANCE]' -> Camera."""
+    from app.core.scene import Camera
+
+    parts = [t.strip() for t in text.split(",")]
+    if len(parts) not in (2, 3):
+        raise argparse.ArgumentTypeError("give AZIMUTH,ELEVATION or AZIMUTH,ELEVATION,DISTANCE "
+                                         f"in degrees, not {text!r}")
+    nums = [_number(t) for t in parts]
+    try:
+        return Camera(nums[0], nums[1], nums[2] if len(nums) == 3 else None).validate()
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _scene_options(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--preset", help=f"a built-in scene (default {DEFAULT_PRESET}); "
@@ -55,6 +70,9 @@ def _scene_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rule", help=f"step rule of every walker: {', '.join(r.value for r in Rule)}")
     p.add_argument("--steps", type=int, help="maximum number of steps (in the window with "
                    "--screenshot: how many steps to walk before the picture)")
+    p.add_argument("--camera", type=_camera, metavar="AZIMUTH,ELEVATION[,DISTANCE]",
+                   help="where the 3D view looks from, in degrees (and the distance); "
+                   "default: the scene's camera, else the fitted front-left view")
 
 
 def build_parser() -> _Parser:
@@ -80,7 +98,12 @@ def build_parser() -> _Parser:
     e = sub.add_parser("export", help="export the animation: a .gif, an .mp4 or PNG frames")
     _scene_options(e)
     e.add_argument("--out", required=True, metavar="PATH",
-                   help="out.gif, out.mp4, or a folder for frame_00000.png …")
+                   help="out.gif, out.mp4, a folder for frame_00000.png …, or view.png for "
+                   "one picture of the final frame")
+    e.add_argument("--scale", type=int, default=1, metavar="N",
+                   help="a picture (.png) with N× the pixels and the same layout (1–4)")
+    e.add_argument("--transparent", action="store_true",
+                   help="a picture (.png) on a transparent background")
     e.add_argument("--size", metavar="WxH", help="frame size (1280x720, or the scene file's)")
     e.add_argument("--fps", type=_number, help="frames per second (30, or the scene file's)")
     e.add_argument("--speed", type=_number, help="walker steps per second (the scene's)")
@@ -121,6 +144,8 @@ def scene_from_args(a: argparse.Namespace) -> Scene:
         changes["walkers"] = [w.replace(**walker_changes) for w in scene.walkers]
     if a.steps is not None:
         changes["max_steps"] = a.steps
+    if getattr(a, "camera", None) is not None:
+        changes["camera"] = a.camera
     if getattr(a, "gtol", None) is not None:
         changes["gtol"] = a.gtol
     return scene.replace(**changes) if changes else scene
@@ -133,6 +158,26 @@ def _export_section(a: argparse.Namespace) -> dict | None:
     from app.core.scene_file import load_scene
 
     return load_scene(a.scene).export
+
+
+def _cmd_export(a: argparse.Namespace) -> int:
+    import dataclasses
+
+    from app.ui.render.export_cli import export_command, settings_from_args
+
+    scene, export = scene_from_args(a), _export_section(a)
+    still = a.out.lower().endswith(".png") and not os.path.isdir(a.out)
+    if not still:
+        if a.scale != 1 or a.transparent:
+            raise UsageError("--scale and --transparent are for a picture: --out NAME.png")
+        return export_command(a, scene, UsageError, export)
+    from app.ui.render.still import still_command
+
+    if not 1 <= a.scale <= 4:
+        raise UsageError("--scale must be 1, 2, 3 or 4")
+    settings = dataclasses.replace(settings_from_args(a, export), scale=a.scale,
+                                   transparent=a.transparent)
+    return still_command(a, scene, UsageError, settings)
 
 
 def _cmd_presets() -> int:
@@ -241,11 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()        # here, not at exit: a closed pipe is caught below
             return rc
         if a.command == "export":
-            from app.ui.render.export_cli import export_command
-
-            return export_command(a, scene_from_args(a), UsageError, _export_section(a))
+            return _cmd_export(a)
         shot_steps, a.steps = a.steps, None  # in the window, --steps is how far to walk first
-        given = (a.preset, a.expr, a.scene, a.start, a.lr, a.rule)
+        given = (a.preset, a.expr, a.scene, a.start, a.lr, a.rule, a.camera)
         # nothing given: the window reopens the last scene (or the default preset)
         scene = scene_from_args(a) if any(v is not None for v in given) else None
         from app.ui.application import run_gui  # Qt is imported only when a window is wanted

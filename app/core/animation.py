@@ -24,6 +24,17 @@ class AnimationSettings:
     orbit: bool = False
     overlay: bool = True
     hold: float = 1.0               # seconds the last frame is held
+    scale: int = 1                  # render N× the pixels with the same layout (1–4)
+    transparent: bool = False       # a transparent background (PNG only)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.scale, int) and 1 <= self.scale <= 4):
+            raise ValueError("scale must be a whole number from 1 to 4")
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """The frame's size in pixels: ``size`` × ``scale``."""
+        return self.size[0] * self.scale, self.size[1] * self.scale
 
     def frame_count(self, steps: int, speed: float) -> int:
         """Frames for ``steps`` steps at ``speed`` steps/s plus the hold, capped by

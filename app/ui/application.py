@@ -109,11 +109,25 @@ def save_screenshot(window, path: str, steps: int | None) -> bool:
 
 
 def run_gui(scene=None, *, screenshot: str | None = None, steps: int | None = None) -> int:
-    """Open the window on ``scene`` (None: the remembered scene, else the default preset)."""
+    """Open the window on ``scene`` (None: the remembered scene, else the default preset).
+    With ``screenshot`` and no display, a virtual display is started for the picture."""
     problem = display_problem()
+    if problem and screenshot is not None:
+        from app.ui.render.export_cli import display_for_export
+
+        try:
+            with display_for_export():
+                return _run_gui(scene, screenshot=screenshot, steps=steps)
+        except Exception as e:            # e.g. no Xvfb: one line, as for the display
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    return _run_gui(scene, screenshot=screenshot, steps=steps)
+
+
+def _run_gui(scene, *, screenshot: str | None, steps: int | None) -> int:
     app = application()
     from app.core.scene import Scene
     from app.ui.main_window import MainWindow

@@ -25,6 +25,7 @@ from app.core.walks import Walks
 from app.ui.dialogs import scene_actions
 from app.ui.dialogs.basins_dialog import BasinsRun
 from app.ui.dialogs.export_dialog import export_from_window
+from app.ui.dialogs.image_dialog import copy_image, save_image_from_window
 from app.ui.model import SceneModel
 from app.ui.panels.scene_panel import ScenePanel
 from app.ui.panels.walkers_panel import WalkersPanel
@@ -146,10 +147,18 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(file_menu, "&Export animation…", "Ctrl+E",
                                           "Export a GIF, an MP4 or PNG frames",
                                           lambda: export_from_window(self))
+        self.save_image_action = self._action(file_menu, "Save &image…", "Ctrl+Shift+S",
+                                              "One picture of the final frame, with this "
+                                              "camera (PNG, up to 4× the pixels)",
+                                              lambda: save_image_from_window(self))
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit,
                                         "Close the window", self.close)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        edit_menu = bar.addMenu("&Edit")
+        self.copy_image_action = self._action(edit_menu, "&Copy image", "Ctrl+Shift+C",
+                                              "Copy the 3D view as shown to the clipboard",
+                                              lambda: copy_image(self))
         view_menu = bar.addMenu("&View")
         self.reset_camera_action = self._action(view_menu, "Reset &camera", "Home",
                                                 "Back to the default view",

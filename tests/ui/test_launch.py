@@ -35,11 +35,23 @@ def test_screenshot_command_writes_the_window(tmp_path):
 def test_no_display_says_so_in_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
                                                              "QT_QPA_PLATFORM")}
-    r = subprocess.run([sys.executable, "main.py", "--screenshot", str(tmp_path / "x.png")],
+    r = subprocess.run([sys.executable, "main.py", "gui", "--preset", "bowl"],
                        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: no display") and "xvfb-run" in lines[0]
+
+
+def test_screenshot_without_a_display_starts_its_own(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                             "QT_QPA_PLATFORM")}
+    env["GRADIENT_MOUNTAIN_SETTINGS"] = str(tmp_path / "s.ini")
+    out = tmp_path / "x.png"
+    r = subprocess.run([sys.executable, "main.py", "--screenshot", str(out), "--preset", "bowl",
+                        "--camera", "30,60"], cwd=ROOT, env=env, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert distinct_colours(np.asarray(Image.open(out).convert("RGB"))) > 300
 
 
 def test_last_scene_and_layout_are_remembered(make_window, settings_file):

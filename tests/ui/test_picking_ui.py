@@ -249,16 +249,16 @@ def test_cursor_shows_when_picking_is_possible(make_window):
 def test_pick_toggle_works_without_shift(make_window, qtbot):
     w = make_window("bowl")
     w.pick_action.setChecked(True)
-    drag(w.view, [pixel_of(w, 0.8, -0.6)])
+    drag(w.view, [pixel_of(w, 0.8, 0.6)])
     settle(qtbot, w)
-    assert start_of(w) == pytest.approx((0.8, -0.6), abs=footprint(w, 0.8, -0.6))
+    assert start_of(w) == pytest.approx((0.8, 0.6), abs=footprint(w, 0.8, 0.6))
     w.pick_action.setChecked(False)
     camera = w.view.opts["azimuth"]
     c = QPointF(w.view.width() / 2, w.view.height() / 2)
     drag(w.view, [c, c + QPointF(60, 0)])        # toggle off: plain drags orbit again
     settle(qtbot, w)
     assert w.view.opts["azimuth"] != camera
-    assert start_of(w) == pytest.approx((0.8, -0.6), abs=footprint(w, 0.8, -0.6))
+    assert start_of(w) == pytest.approx((0.8, 0.6), abs=footprint(w, 0.8, 0.6))
 
 
 def test_one_dimensional_ribbon_picks_x(make_window, qtbot):
@@ -313,7 +313,7 @@ w.show()
 view = w.view
 settled = lambda: (w.model.ready and not w.model.busy and not view.busy and view.frames > 0)
 assert wait_until(settled, 60)
-x, y = 0.8, -0.6
+x, y = 0.8, 0.6  # on the far side of the bowl: seen, not hidden by the rim
 z = float(view.picture.mesh.vscale.to_display(w.model.func.value(np.float64(x), np.float64(y))))
 before = w.model.scene.walkers[0].start
 mvp, vp = w.picker.matrices()
@@ -362,6 +362,6 @@ def test_device_pixel_ratio_two(tmp_path):
     r = json.loads(out.stdout.strip().splitlines()[-1])
     assert r["dpr"] == 2.0
     assert r["fb"] == [2 * r["logical"][0], 2 * r["logical"][1]]
-    assert r["start"] == pytest.approx([0.8, -0.6], abs=0.02)
+    assert r["start"] == pytest.approx([0.8, 0.6], abs=0.02)
     (dx, dy), (lx, ly) = r["walker_device"], r["walker_logical"]
     assert abs(dx / 2 - lx) < 2.5 and abs(dy / 2 - ly) < 2.5, r

@@ -142,8 +142,9 @@ def run_export(window, scene, path: str, settings: AnimationSettings, *,
 
 
 def export_from_window(window) -> ExportRun | None:
-    """The File → Export animation… action."""
+    """The File → Export animation… action (with the window's camera)."""
     window.model.pause()
+    window.view.flush_camera()
     initial = (AnimationSettings.from_export_dict(window.export_settings)
                if window.export_settings else None)
     dialog = ExportDialog(window, speed=window.model.scene.speed, initial=initial)

@@ -29,7 +29,7 @@ def overlay_text(walks: Walks, position: float, walker: int = 0) -> str:
             f"‖∇f‖ = {norm:.3g}   {w.rule}  η = {w.lr:g}")
 
 
-def draw_overlay(rgba: np.ndarray, text: str) -> np.ndarray:
+def draw_overlay(rgba: np.ndarray, text: str, scale: int = 1) -> np.ndarray:
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QColor, QFont, QPainter
 
@@ -38,7 +38,7 @@ def draw_overlay(rgba: np.ndarray, text: str) -> np.ndarray:
     img = QImage(buf.data, w, h, 4 * w, QImage.Format.Format_RGBA8888)
     p = QPainter(img)
     font = QFont()
-    font.setPixelSize(max(12, h // 30))
+    font.setPixelSize(max(12, h // scale // 30) * scale)   # N× the pixels, the same layout
     p.setFont(font)
     pad = font.pixelSize() // 2
     box = QRectF(pad, h - 2.2 * font.pixelSize() - pad, w - 2 * pad, 2.2 * font.pixelSize())
@@ -71,8 +71,12 @@ class FrameSource:
         self.one_d = scene.dim == 1
         self.view: Any = MapView() if self.one_d else MountainView()
         self.view.connect_model(self.model)
-        w, h = settings.size
+        w, h = settings.pixels
+        self.view.setMinimumSize(1, 1)       # small frames too (the window's view has a minimum)
         self.view.resize(w, h)
+        if not self.one_d:
+            self.view.set_scale(settings.scale)
+            self.view.set_transparent(settings.transparent)
         # drawn off-screen: no stray window while exporting
         self.view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.view.show()
@@ -98,7 +102,7 @@ class FrameSource:
             raise RuntimeError(self._error() or "the surface could not be drawn in time")
         if self._error():
             raise RuntimeError(self._error())
-        w, h = self.settings.size
+        w, h = self.settings.pixels
         self.view.resize(w, h)
         if not self.one_d:
             self.view.apply_camera(self.scene.camera)
@@ -117,7 +121,11 @@ class FrameSource:
 
     def frame(self, i: int) -> np.ndarray:
         """Frame ``i`` as (h, w, 3) uint8."""
-        s, (w, h) = self.settings, self.settings.size
+        return np.ascontiguousarray(self.frame_rgba(i)[..., :3])
+
+    def frame_rgba(self, i: int) -> np.ndarray:
+        """Frame ``i`` as (h, w, 4) uint8 (alpha 0 where the background is transparent)."""
+        s, (w, h) = self.settings, self.settings.pixels
         self.position = min(i * self.speed / s.fps, float(self.model.end))
         self.model.seek(self.position)
         if self.one_d:
@@ -133,8 +141,8 @@ class FrameSource:
                 and self.view.devicePixelRatio() == 1
             rgba = self.view.render_array(None if exact else (w, h))
         if s.overlay and self.walks is not None:
-            rgba = draw_overlay(rgba, overlay_text(self.walks, self.position))
-        return np.ascontiguousarray(rgba[..., :3])
+            rgba = draw_overlay(rgba, overlay_text(self.walks, self.position), s.scale)
+        return rgba
 
     def close(self) -> None:
         from PySide6.QtCore import QCoreApplication, QEvent

@@ -61,11 +61,33 @@ class LabelsItem(gl.GLGraphicsItem.GLGraphicsItem):
         super().__init__()
         self.labels: list[tuple[tuple[float, float, float], str, QColor, Qt.AlignmentFlag]] = []
         self.font = QFont()
+        self.font_size = font_size
         self.font.setPointSize(font_size)
+
+    def set_scale(self, scale: float) -> None:
+        """Text ``scale`` times larger (a frame rendered at N× the pixels, same layout)."""
+        self.font.setPointSizeF(self.font_size * scale)
+        self.update()
 
     def set_labels(self, labels) -> None:
         self.labels = list(labels)
         self.update()
+
+    def extents_px(self) -> tuple[np.ndarray, np.ndarray]:
+        """Anchors (k, 3) and how far each text reaches from its anchor in pixels
+        (k, 4: left, right, down, up), as ``paint`` places them, plus a little air."""
+        fm = QFontMetricsF(self.font)
+        air = 0.3 * fm.height()
+        anchors, reach = [], []
+        for xyz, text, _color, align in self.labels:
+            w, h = fm.horizontalAdvance(text), fm.ascent()
+            left = w if align & Qt.AlignmentFlag.AlignRight else (
+                w / 2 if align & Qt.AlignmentFlag.AlignHCenter else 0.0)
+            down = h if align & Qt.AlignmentFlag.AlignTop else (
+                h / 2 if align & Qt.AlignmentFlag.AlignVCenter else 0.0)
+            anchors.append(xyz)
+            reach.append((left + air, w - left + air, down + fm.descent() + air, h - down + air))
+        return np.array(anchors, float).reshape(-1, 3), np.array(reach, float).reshape(-1, 4)
 
     def paint(self) -> None:
         view = self.view()

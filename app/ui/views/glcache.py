@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QVector3D, QVector4D
+from PySide6.QtGui import QVector3D
 from PySide6.QtOpenGL import QOpenGLFramebufferObject
 
 
@@ -94,27 +94,70 @@ class CachedGLView(gl.GLViewWidget):
         static = set(map(id, self._static))
         self._draw([i for i in self.items if i.parentItem() is None and id(i) not in static])
 
-    def fit_camera(self, corners: np.ndarray, *, elevation: float, azimuth: float) -> None:
-        """Look at the middle of ``corners`` (k, 3) from the given angles, from the distance
-        at which all of them just fit the widget (bisection with the view's own matrices)."""
-        c = corners.mean(axis=0)
-        self.setCameraPosition(pos=QVector3D(*map(float, c)), elevation=elevation,
-                               azimuth=azimuth)
+    def fit_camera(self, points: np.ndarray, *, elevation: float, azimuth: float,
+                   reach_px: np.ndarray | None = None, fill: float = 0.96) -> None:
+        """Look at ``points`` (k, 3) from the given angles, centred, from the distance at which
+        they fill ``fill`` of the widget in its tighter direction. ``reach_px`` (k, 4) says how
+        far something drawn at a point reaches beyond it in pixels (left, right, down, up):
+        text beside its anchor.
+
+        pyqtgraph's fov is horizontal: at distance d the half-width seen at the centre is
+        r = d·tan(fov/2) and the half-height r·h/w, so an NDC offset (u, v) of the content's
+        centre is a world shift of u·r along the camera's right and v·r·h/w along its up."""
+        pts = np.asarray(points, float)
+        reach = np.zeros((len(pts), 4)) if reach_px is None else np.asarray(reach_px, float)
+        keep = np.isfinite(pts).all(axis=1)
+        pts, reach = pts[keep], reach[keep]
+        if len(pts) == 0:
+            return
         w, h = max(1, self.width()), max(1, self.height())
-        size = float(np.ptp(corners, axis=0).max()) or 1.0
-        lo, hi = 0.1 * size, 50.0 * size
-        for _ in range(30):
-            mid = 0.5 * (lo + hi)
-            self.opts["distance"] = mid
-            m = self.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * self.viewMatrix()
-            fits = True
-            for x, y, z in corners:
-                v = m.map(QVector4D(float(x), float(y), float(z), 1.0))
-                if v.w() <= 0 or abs(v.x() / v.w()) > 0.96 or abs(v.y() / v.w()) > 0.92:
-                    fits = False
-                    break
-            lo, hi = (lo, mid) if fits else (mid, hi)
-        self.setCameraPosition(distance=hi)
+        reach = reach * np.array([2.0 / w, 2.0 / w, 2.0 / h, 2.0 / h])   # pixels -> NDC
+
+        def box(ndc: np.ndarray) -> tuple[float, float, float, float]:
+            return (float((ndc[:, 0] - reach[:, 0]).min()), float((ndc[:, 0] + reach[:, 1]).max()),
+                    float((ndc[:, 1] - reach[:, 2]).min()), float((ndc[:, 1] + reach[:, 3]).max()))
+
+        centre = 0.5 * (pts.min(axis=0) + pts.max(axis=0))
+        self.setCameraPosition(pos=QVector3D(*map(float, centre)), elevation=elevation,
+                               azimuth=azimuth)
+        size = float(np.ptp(pts, axis=0).max()) or 1.0
+        hom = np.column_stack([pts, np.ones(len(pts))])
+        for _ in range(3):                     # fit the distance, then centre; twice more
+            lo, hi = 0.05 * size, 60.0 * size
+            for _ in range(28):
+                mid = 0.5 * (lo + hi)
+                self.opts["distance"] = mid
+                ndc = self._ndc(hom, w, h)
+                fits = False
+                if ndc is not None:
+                    x0, x1, y0, y1 = box(ndc)
+                    fits = x1 - x0 <= 2 * fill and y1 - y0 <= 2 * fill
+                lo, hi = (lo, mid) if fits else (mid, hi)
+            self.opts["distance"] = hi
+            ndc = self._ndc(hom, w, h)
+            if ndc is None:
+                break
+            x0, x1, y0, y1 = box(ndc)
+            u, v = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
+            r = hi * np.tan(np.radians(0.5 * self.opts["fov"]))
+            right, up = self._camera_axes()
+            centre = centre + right * (u * r) + up * (v * r * h / w)
+            self.opts["center"] = QVector3D(*map(float, centre))
+        self.update()
+
+    def _ndc(self, hom: np.ndarray, w: int, h: int) -> np.ndarray | None:
+        """Normalised device x, y of homogeneous points (None if any is behind the eye)."""
+        m = self.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * self.viewMatrix()
+        mat = np.array(m.data(), float).reshape(4, 4).T
+        clip = hom @ mat.T
+        if (clip[:, 3] <= 1e-9).any():
+            return None
+        return clip[:, :2] / clip[:, 3:4]
+
+    def _camera_axes(self) -> tuple[np.ndarray, np.ndarray]:
+        """World directions of the screen's right and up."""
+        m = np.array(self.viewMatrix().data(), float).reshape(4, 4).T
+        return m[0, :3] / np.linalg.norm(m[0, :3]), m[1, :3] / np.linalg.norm(m[1, :3])
 
     def release_cache(self) -> None:
         if self._cache is not None and self.isValid():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph.opengl as gl
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QVector3D
+from PySide6.QtGui import QSurfaceFormat, QVector3D
 
 from app.core.pictures import SurfacePicture
 from app.core.scene import Camera, Scene
@@ -67,6 +67,25 @@ class MountainView(CachedGLView):
             item.setVisible(item is self.labels)
             self.addItem(item)
         self.set_static_items([self.surface, self.grid, self.axes, self.wire, self.arrows])
+
+    def set_scale(self, scale: float) -> None:
+        """Draw text and lines ``scale`` times thicker: the same layout at N× the pixels."""
+        self.labels.set_scale(scale)
+        for item, width in ((self.axes, 1.5), (self.arrows, 1.5)):
+            item.setData(width=width * scale)
+        self.walkers.set_scale(scale)
+        self.static_changed()
+
+    def set_transparent(self, on: bool) -> None:
+        """A background of alpha 0 (for a PNG laid over a slide). Call before ``show``: the
+        framebuffer needs an alpha channel."""
+        if on:
+            fmt = QSurfaceFormat(self.format())
+            fmt.setAlphaBufferSize(8)
+            self.setFormat(fmt)
+        r, g, b = BACKGROUND
+        self.setBackgroundColor((r, g, b, 0) if on else BACKGROUND)
+        self.static_changed()
 
     def connect_model(self, model, connect: bool = True) -> None:
         """Receive the model's values (``connect=False`` disconnects, before disposal)."""
@@ -136,27 +155,30 @@ class MountainView(CachedGLView):
 
     def apply_camera(self, camera: Camera | None) -> None:
         """Look as ``camera`` says; what it leaves open (distance, centre) is fitted so the
-        whole box with its labels fills the widget."""
+        mountain with its axes and labels fills the widget."""
         cam = camera or self.default_camera()
         if self.picture is None:
             self.setCameraPosition(elevation=cam.elevation, azimuth=cam.azimuth)
             return
-        corners = self._box_corners()
-        self.fit_camera(corners, elevation=cam.elevation, azimuth=cam.azimuth)
+        points, reach = self._content_points()
+        self.fit_camera(points, elevation=cam.elevation, azimuth=cam.azimuth, reach_px=reach)
         if cam.center is not None:
             self.setCameraPosition(pos=QVector3D(*cam.center))
         if cam.distance is not None:
             self.setCameraPosition(distance=cam.distance)
 
-    def _box_corners(self) -> np.ndarray:
+    def _content_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """What must be in the frame — the surface (sampled), the axes, the labels — and how
+        far each reaches beyond its point in pixels (text beside its anchor)."""
         assert self.picture is not None
-        (x0, x1), (y0, y1) = self.picture.domain
-        e, vs = self.extent, self.picture.mesh.vscale
-        z0 = float(vs.to_display(vs.lo)) - 0.02 * e
-        z1 = float(vs.to_display(vs.hi))
-        pad = 0.12 * e
-        return np.array([(x, y, z) for x in (x0 - pad, x1 + pad) for y in (y0 - pad, y1 + pad)
-                         for z in (z0, z1 + 0.05 * e)])
+        v = self.picture.mesh.vertices
+        step = max(1, len(v) // 4000)
+        lines = np.concatenate([np.asarray(v[::step], float),
+                                np.asarray(self.axes.pos, float).reshape(-1, 3),
+                                np.asarray(self.grid.pos, float).reshape(-1, 3)])
+        anchors, reach = self.labels.extents_px()
+        return (np.concatenate([lines, anchors]),
+                np.concatenate([np.zeros((len(lines), 4)), reach]))
 
     def current_camera(self) -> Camera:
         c = self.opts["center"]
@@ -185,6 +207,12 @@ class MountainView(CachedGLView):
     def wheelEvent(self, ev) -> None:  # Qt override
         super().wheelEvent(ev)
         self._settle.start()
+
+    def flush_camera(self) -> None:
+        """Report a camera move that is still settling now (before an export or save)."""
+        if self._settle.isActive():
+            self._settle.stop()
+            self._on_settle_timeout()
 
     def _on_settle_timeout(self) -> None:
         cam = self.current_camera()

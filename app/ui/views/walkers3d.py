@@ -107,6 +107,11 @@ class WalkersGL:
                         self._sphere.colors(self._rgb, GHOST_ALPHA))
         self._rebuild()
 
+    def set_scale(self, scale: float) -> None:
+        """Lines ``scale`` times thicker (balls are in world units: they scale anyway)."""
+        self.trails.setData(width=3.5 * scale)
+        self.poles.setData(width=2.5 * scale)
+
     def set_selection(self, _index: int) -> None:
         """Every walker is drawn alike; the selection shows in the panels."""
 

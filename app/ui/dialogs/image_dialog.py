@@ -1,0 +1,125 @@
+"""File → Save image… (one picture of the final frame, with the window's camera, at N× the
+pixels, optionally transparent) and Edit → Copy image (the 3D view as shown)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from app.core.animation import AnimationSettings
+from app.export.errors import ExportError, TargetExists
+from app.ui.render.export_cli import parse_size
+from app.ui.render.still import check_still_target, render_still, save_png
+
+
+def default_picture_path(name: str = "gradient-mountain.png") -> str:
+    """An absolute path in the user's Pictures folder (else home)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
+    return str(base / name)
+
+
+class ImageDialog(QDialog):
+    """Collects a .png path and the picture's settings."""
+
+    def __init__(self, parent: QWidget | None = None, *, size: tuple[int, int] = (1280, 720),
+                 path: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Save image")
+        form = QFormLayout(self)
+        self.path = QLineEdit(path or default_picture_path())
+        self.path.setToolTip("A .png file")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._on_browse_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("Save to", row)
+        self.size_box = QComboBox()
+        self.size_box.setEditable(True)
+        self.size_box.addItems([f"{size[0]}x{size[1]}", "1280x720", "1920x1080", "1080x1080"])
+        self.size_box.setToolTip("The picture's size before scaling (the 3D view's size first)")
+        form.addRow("Size", self.size_box)
+        self.scale = QSpinBox()
+        self.scale.setRange(1, 4)
+        self.scale.setSuffix("×")
+        self.scale.setToolTip("N× the pixels with the same layout: for slides and print")
+        form.addRow("Scale", self.scale)
+        self.transparent = QCheckBox("Transparent background")
+        self.overlay = QCheckBox("Caption: step, f, ‖∇f‖, rule and η")
+        self.overlay.setChecked(True)
+        form.addRow(self.transparent)
+        form.addRow(self.overlay)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _on_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save image", self.path.text(),
+                                              "PNG image (*.png)")
+        if path:
+            self.path.setText(path if path.lower().endswith(".png") else path + ".png")
+
+    def settings(self) -> AnimationSettings:
+        return AnimationSettings(size=parse_size(self.size_box.currentText()),
+                                 overlay=self.overlay.isChecked(), scale=self.scale.value(),
+                                 transparent=self.transparent.isChecked())
+
+
+def save_image(window, path: str, settings: AnimationSettings, *, force: bool = False) -> Path:
+    """Render the window's scene (its camera included) and write the PNG."""
+    window.view.flush_camera()
+    rgba = render_still(window.model.scene, settings)
+    return save_png(rgba, path, force=force)
+
+
+def save_image_from_window(window) -> Path | None:
+    """The File → Save image… action."""
+    window.model.pause()
+    view = window.view
+    dialog = ImageDialog(window, size=(view.width(), view.height()))
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    path = dialog.path.text().strip()
+    try:
+        settings = dialog.settings()
+        force = False
+        try:
+            check_still_target(path)
+        except TargetExists:
+            answer = QMessageBox.question(window, "Replace the file?",
+                                          f"{path} exists.\n\nReplace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            force = True
+        target = save_image(window, path, dataclasses.replace(settings), force=force)
+    except (ExportError, ValueError, RuntimeError) as e:
+        QMessageBox.warning(window, "Could not save the image", str(e))
+        return None
+    window.statusBar().showMessage(f"Saved {target}", 8000)
+    return target
+
+
+def copy_image(window) -> None:
+    """The Edit → Copy image action: the 3D view as shown, onto the clipboard."""
+    QGuiApplication.clipboard().setImage(window.view.grabFramebuffer())
+    window.statusBar().showMessage("Copied the picture to the clipboard", 4000)

@@ -1,0 +1,111 @@
+"""Export what you see: framing at four aspect ratios, the camera (scene, --camera, the
+window's), one picture as a PNG at N× the pixels, on a transparent background."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.core.animation import AnimationSettings
+from app.core.scene import Camera, Scene
+from app.ui.render.frames import render_animation
+from app.ui.render.still import render_still
+from tests.ui.conftest import settle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _filled(frame: np.ndarray) -> tuple[float, float]:
+    """The share of the frame's width and height that the picture (not background) spans."""
+    bg = frame[0, 0, :3].astype(int)
+    mask = np.any(np.abs(frame[..., :3].astype(int) - bg) > 12, axis=-1)
+    ys, xs = np.nonzero(mask)
+    h, w = mask.shape
+    return (xs.max() - xs.min() + 1) / w, (ys.max() - ys.min() + 1) / h
+
+
+@pytest.mark.parametrize("size", [(640, 360), (640, 480), (480, 480), (360, 640)])
+@pytest.mark.parametrize("preset", ["peaks", "himmelblau"])
+def test_the_mountain_fills_the_frame(qtbot, size, preset):
+    settings = AnimationSettings(size=size, frames=1, overlay=False)
+    frame = next(iter(render_animation(Scene.from_preset(preset, resolution=60), settings)))
+    fw, fh = _filled(frame)
+    assert max(fw, fh) >= 0.8, (fw, fh)
+    assert min(fw, fh) > 0.3                       # and it is centred, not pushed aside
+
+
+def test_scene_camera_changes_the_picture(qtbot):
+    settings = AnimationSettings(size=(320, 240), frames=1, overlay=False)
+    scene = Scene.from_preset("peaks", resolution=40)
+    default = next(iter(render_animation(scene, settings)))
+    top = next(iter(render_animation(scene.replace(camera=Camera(0.0, 90.0)), settings)))
+    assert np.abs(default.astype(int) - top).sum(axis=-1).astype(bool).mean() > 0.2
+
+
+def test_still_picture_at_twice_the_pixels_keeps_the_layout(qtbot):
+    scene = Scene.from_preset("bowl", resolution=40)
+    one = render_still(scene, AnimationSettings(size=(320, 180)))
+    two = render_still(scene, AnimationSettings(size=(320, 180), scale=2))
+    assert one.shape == (180, 320, 4) and two.shape == (360, 640, 4)
+    small = np.asarray(Image.fromarray(two).resize((320, 180), Image.Resampling.BOX))
+    # the same picture, only sharper: most pixels agree after scaling back down
+    close = np.abs(small[..., :3].astype(int) - one[..., :3]).max(axis=-1) < 40
+    assert close.mean() > 0.85
+
+
+def test_transparent_picture_has_alpha_zero_around_the_mountain(qtbot):
+    scene = Scene.from_preset("bowl", resolution=40)
+    rgba = render_still(scene, AnimationSettings(size=(320, 240), transparent=True,
+                                                 overlay=False))
+    corners = rgba[[0, 0, -1, -1], [0, -1, 0, -1], 3]
+    assert (corners == 0).all()
+    assert rgba[120, 160, 3] == 255                # the mountain is opaque
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "export", *args],
+                          capture_output=True, text=True, timeout=240, env=env, cwd=ROOT)
+
+
+def test_command_line_png_scale_transparent_and_camera(tmp_path):
+    out = tmp_path / "view.png"
+    r = _cli("--preset", "peaks", "--out", str(out), "--size", "320x180", "--scale", "2",
+             "--transparent", "--camera", "20,50")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    with Image.open(out) as img:
+        assert img.size == (640, 360) and img.mode == "RGBA"
+        assert img.getpixel((0, 0))[3] == 0
+    r = _cli("--preset", "peaks", "--out", str(out), "--size", "320x180")
+    assert r.returncode == 2 and "--force" in r.stderr          # never overwritten silently
+    for bad, fragment in [(["--camera", "1,2,3,4"], "AZIMUTH,ELEVATION"),
+                          (["--camera", "0,120"], "elevation"),
+                          (["--scale", "9"], "--scale"),
+                          (["--out", str(tmp_path / "a.gif"), "--scale", "2"], "picture")]:
+        args = ["--preset", "bowl", "--out", str(tmp_path / "x.png"), *bad]
+        r = _cli(*args)
+        assert r.returncode == 2 and fragment in r.stderr and r.stderr.count("\n") == 1
+    assert sorted(os.listdir(tmp_path)) == ["view.png"], "nothing else left behind"
+
+
+def test_window_exports_and_saves_with_its_own_camera(make_window, qtbot, tmp_path):
+    from app.ui.dialogs.image_dialog import save_image
+
+    w = make_window("bowl")
+    w.view.setCameraPosition(azimuth=10.0, elevation=70.0)
+    w.view._before_move = None                    # as after a user's drag …
+    w.view._settle.start()                        # … still settling when the user saves
+    path = save_image(w, str(tmp_path / "w.png"), AnimationSettings(size=(320, 240)))
+    assert w.model.scene.camera is not None and w.model.scene.camera.azimuth == 10.0
+    with Image.open(path) as img:
+        assert img.size == (320, 240)
+    seen = []
+    list(render_animation(w.model.scene, AnimationSettings(size=(160, 120), frames=1),
+                          lambda view, model: seen.append(dict(view.opts))))
+    assert seen[0]["azimuth"] == 10.0 and seen[0]["elevation"] == 70.0
+    settle(qtbot, w)
