@@ -109,3 +109,24 @@ def test_window_exports_and_saves_with_its_own_camera(make_window, qtbot, tmp_pa
                           lambda view, model: seen.append(dict(view.opts))))
     assert seen[0]["azimuth"] == 10.0 and seen[0]["elevation"] == 70.0
     settle(qtbot, w)
+
+
+@pytest.mark.parametrize("size", [(640, 360), (320, 180)])
+def test_caption_band_lies_under_the_picture_with_every_walker_in_the_legend(qtbot, size):
+    from app.core.scene_file import load_scene
+    from app.ui.render.caption import band_height
+
+    scene = load_scene(ROOT / "resources" / "scenes" / "compare-optimisers.json").scene
+    scene = scene.replace(resolution=40)
+    bare = render_still(scene, AnimationSettings(size=size, overlay=False))
+    full = render_still(scene, AnimationSettings(size=size))
+    band = band_height(size, 1, len(scene.walkers))
+    assert full.shape == bare.shape and 0 < band < size[1] / 4
+    strip = full[-band:, :, :3].astype(int)
+    for w in scene.walkers:                        # each walker's colour is in the legend
+        rgb = np.array([int(w.color[i:i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(strip - rgb).max(axis=-1) < 30).sum() >= 4, w.color
+    # above the band the picture is whole: fitted to the smaller area, nothing painted over
+    picture = full[:-band, :, :3]
+    assert _filled(picture)[1] > 0.6
+    assert not (np.abs(picture.astype(int) - (0, 0, 0)).max(axis=-1) < 5).all(axis=1).any()

@@ -18,35 +18,7 @@ from PySide6.QtGui import QImage
 from app.core.animation import ORBIT_DEG_PER_S, AnimationSettings
 from app.core.scene import Scene
 from app.core.walks import Walks, animation_steps
-
-
-def overlay_text(walks: Walks, position: float, walker: int = 0) -> str:
-    """Step, f, ‖∇f‖, the rule and η of a walker at ``position``."""
-    _, f, g = walks.state_at(position, walker)
-    w = walks.scene.walkers[walker]
-    norm = float(np.hypot.reduce(g))           # no overflow warning for huge slopes
-    return (f"step {walks.step_at(position)}   f = {f:.5g}   "
-            f"‖∇f‖ = {norm:.3g}   {w.rule}  η = {w.lr:g}")
-
-
-def draw_overlay(rgba: np.ndarray, text: str, scale: int = 1) -> np.ndarray:
-    from PySide6.QtCore import QRectF
-    from PySide6.QtGui import QColor, QFont, QPainter
-
-    h, w = rgba.shape[:2]
-    buf = np.ascontiguousarray(rgba)
-    img = QImage(buf.data, w, h, 4 * w, QImage.Format.Format_RGBA8888)
-    p = QPainter(img)
-    font = QFont()
-    font.setPixelSize(max(12, h // scale // 30) * scale)   # N× the pixels, the same layout
-    p.setFont(font)
-    pad = font.pixelSize() // 2
-    box = QRectF(pad, h - 2.2 * font.pixelSize() - pad, w - 2 * pad, 2.2 * font.pixelSize())
-    p.fillRect(box, QColor(0, 0, 0, 150))
-    p.setPen(QColor(240, 240, 240))
-    p.drawText(box.adjusted(pad, 0, -pad, 0), Qt.AlignmentFlag.AlignVCenter, text)
-    p.end()
-    return buf
+from app.ui.render.caption import band_height, draw_band, font_px
 
 
 def widget_rgba(widget) -> np.ndarray:
@@ -71,7 +43,7 @@ class FrameSource:
         self.one_d = scene.dim == 1
         self.view: Any = MapView() if self.one_d else MountainView()
         self.view.connect_model(self.model)
-        w, h = settings.pixels
+        w, h = self.view_pixels
         self.view.setMinimumSize(1, 1)       # small frames too (the window's view has a minimum)
         self.view.resize(w, h)
         if not self.one_d:
@@ -102,11 +74,23 @@ class FrameSource:
             raise RuntimeError(self._error() or "the surface could not be drawn in time")
         if self._error():
             raise RuntimeError(self._error())
-        w, h = self.settings.pixels
+        w, h = self.view_pixels
         self.view.resize(w, h)
         if not self.one_d:
             self.view.apply_camera(self.scene.camera)
             self._azimuth = float(self.view.opts["azimuth"])
+
+    @property
+    def band(self) -> int:
+        """Pixels of the caption band under the picture (0 without the overlay)."""
+        s = self.settings
+        return band_height(s.size, s.scale, len(self.scene.walkers)) if s.overlay else 0
+
+    @property
+    def view_pixels(self) -> tuple[int, int]:
+        """The picture's own size: the frame less the caption band."""
+        w, h = self.settings.pixels
+        return w, max(16, h - self.band)
 
     def _error(self) -> str:
         return getattr(self.view, "mesh_error", "")
@@ -125,7 +109,7 @@ class FrameSource:
 
     def frame_rgba(self, i: int) -> np.ndarray:
         """Frame ``i`` as (h, w, 4) uint8 (alpha 0 where the background is transparent)."""
-        s, (w, h) = self.settings, self.settings.pixels
+        s, (w, h) = self.settings, self.view_pixels
         self.position = min(i * self.speed / s.fps, float(self.model.end))
         self.model.seek(self.position)
         if self.one_d:
@@ -141,7 +125,11 @@ class FrameSource:
                 and self.view.devicePixelRatio() == 1
             rgba = self.view.render_array(None if exact else (w, h))
         if s.overlay and self.walks is not None:
-            rgba = draw_overlay(rgba, overlay_text(self.walks, self.position), s.scale)
+            fw, fh = s.pixels
+            bg = (0, 0, 0, 0) if s.transparent else (24, 26, 33, 255)
+            band = draw_band(fw, fh - h, self.walks, self.position,
+                             px=font_px(fh, s.scale), background=bg)
+            rgba = np.concatenate([rgba, band], axis=0)
         return rgba
 
     def close(self) -> None:

@@ -1,0 +1,121 @@
+"""The caption band of an exported frame: a strip of its own under the picture (never over
+the plot, its axes or tick labels) with the step, f and ‖∇f‖, and a legend — every walker's
+colour swatch with its rule and η (non-default parameters included), and what the start and
+end flags mean. It scales with the frame and drops detail (values, then parameters) rather
+than overlap when the frame is small."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+
+from app.core.walks import Walks
+
+TEXT = QColor(235, 238, 245)
+DIM = QColor(170, 176, 190)
+START = QColor(242, 242, 242)
+END = QColor(255, 204, 26)
+
+
+def font_px(height: int, scale: int = 1) -> int:
+    """The caption's text size for a frame ``height`` pixels tall (at ``scale``× pixels)."""
+    return max(11, (height // scale) // 32) * scale
+
+
+def band_height(size: tuple[int, int], scale: int, walkers: int) -> int:
+    """Pixels of the band under a frame of ``size`` (w, h, before scaling) × ``scale``."""
+    px = font_px(size[1] * scale, scale)
+    rows = 1 if walkers == 1 else 2
+    return math.ceil((0.6 + 1.45 * rows) * px)
+
+
+def _fmt(v: float, digits: int) -> str:
+    return f"{v:.{digits}g}" if math.isfinite(v) else "undefined"
+
+
+def _entries(walks: Walks, position: float, detail: int) -> list[tuple[QColor, str]]:
+    """Legend entries at a level of detail: 2 = label and f, 1 = label, 0 = rule only."""
+    out = []
+    for i, w in enumerate(walks.scene.walkers):
+        text = w.rule if detail == 0 else w.label
+        if detail == 2 and len(walks) > 1:
+            text += f"  f = {_fmt(walks.state_at(position, i)[1], 4)}"
+        out.append((QColor(w.color), text))
+    return out
+
+
+def draw_band(width: int, height: int, walks: Walks, position: float, *, px: int,
+              background: tuple[int, int, int, int] = (24, 26, 33, 255)) -> np.ndarray:
+    """The band as (height, width, 4) RGBA uint8, its text ``px`` pixels tall."""
+    img = QImage(width, height, QImage.Format.Format_RGBA8888)
+    img.fill(QColor(*background))
+    p = QPainter(img)
+    p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    font = QFont()
+    font.setPixelSize(px)
+    p.setFont(font)
+    fm = QFontMetricsF(font)
+    pad, row_h = 0.6 * px, 1.45 * px
+    p.setPen(QColor(255, 255, 255, 40))
+    p.drawLine(QPointF(0, 0.5), QPointF(width, 0.5))
+    # line 1: the step, and for one walker its numbers; the flags' meaning on the right
+    step = walks.step_at(position)
+    head = f"step {step}"
+    if len(walks) == 1:
+        _, f, g = walks.state_at(position, 0)
+        head += f"   f = {_fmt(f, 5)}   ‖∇f‖ = {_fmt(float(np.hypot.reduce(g)), 3)}"
+    flags = [(START, "start"), (END, "end")]
+    flags_w = sum(fm.horizontalAdvance(t) + 1.6 * px for _, t in flags)
+    y = pad + 0.5 * row_h
+    x = pad
+    p.setPen(TEXT)
+    p.drawText(QPointF(x, y + 0.35 * px), _elide(fm, head, width - 2 * pad - flags_w))
+    fx = width - pad - flags_w
+    if fx > pad + fm.horizontalAdvance(head) * 0.5:
+        for color, text in flags:
+            p.setBrush(color)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawEllipse(QPointF(fx + 0.35 * px, y), 0.3 * px, 0.3 * px)
+            p.setPen(DIM)
+            p.drawText(QPointF(fx + 0.9 * px, y + 0.35 * px), text)
+            fx += fm.horizontalAdvance(text) + 1.6 * px
+    # the legend: one swatch per walker (for one walker on line 1, after its numbers)
+    entries = None
+    for detail in (2, 1, 0):
+        entries = _entries(walks, position, detail)
+        total = sum(fm.horizontalAdvance(t) + 2.2 * px for _, t in entries)
+        if total <= width - 2 * pad:
+            break
+    assert entries is not None
+    if len(walks) == 1:
+        y_legend, x = y, pad + fm.horizontalAdvance(head) + 1.5 * px
+        if x + fm.horizontalAdvance(entries[0][1]) + 1.2 * px > fx - flags_w:
+            entries = []           # no room: the numbers matter more
+    else:
+        y_legend, x = y + row_h, pad
+    for color, text in entries:
+        w_text = fm.horizontalAdvance(text)
+        if x + 1.2 * px + w_text > width - pad:
+            text = _elide(fm, text, width - pad - x - 1.2 * px)
+            w_text = fm.horizontalAdvance(text)
+            if not text:
+                break
+        p.setBrush(color)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawRoundedRect(QRectF(x, y_legend - 0.3 * px, 0.8 * px, 0.6 * px), 0.15 * px,
+                          0.15 * px)
+        p.setPen(TEXT)
+        p.drawText(QPointF(x + 1.2 * px, y_legend + 0.35 * px), text)
+        x += 1.2 * px + w_text + 1.0 * px
+    p.end()
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(height, img.bytesPerLine() // 4, 4)
+    return arr[:, :width].copy()
+
+
+def _elide(fm: QFontMetricsF, text: str, width: float) -> str:
+    if width <= 0:
+        return ""
+    return fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
