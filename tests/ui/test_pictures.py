@@ -130,3 +130,21 @@ def test_caption_band_lies_under_the_picture_with_every_walker_in_the_legend(qtb
     picture = full[:-band, :, :3]
     assert _filled(picture)[1] > 0.6
     assert not (np.abs(picture.astype(int) - (0, 0, 0)).max(axis=-1) < 5).all(axis=1).any()
+
+
+def test_exported_edges_are_anti_aliased(qtbot):
+    """Multisampling in every exported frame: where the mountain's top edge meets the
+    background, the first pixel of a column is a blend (partial coverage), not already the
+    full colour of the surface below it — as it is with a staircase."""
+    frame = render_still(Scene.from_preset("bowl", resolution=60),
+                         AnimationSettings(size=(320, 240), overlay=False))[..., :3].astype(int)
+    far = np.abs(frame - frame[0, 0]).sum(axis=-1)
+    blended = columns = 0
+    for x in range(frame.shape[1]):
+        rows = np.flatnonzero(far[:, x] > 6)
+        if len(rows) < 4:
+            continue
+        top = rows[0]
+        columns += 1
+        blended += far[top, x] < 0.6 * far[top + 2, x]
+    assert columns > 100 and blended / columns > 0.3, (blended, columns)

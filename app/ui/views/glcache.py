@@ -9,7 +9,7 @@ import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QVector3D
-from PySide6.QtOpenGL import QOpenGLFramebufferObject
+from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
 
 class CachedGLView(gl.GLViewWidget):
@@ -64,8 +64,13 @@ class CachedGLView(gl.GLViewWidget):
         target = self.defaultFramebufferObject()
         key = self._key()
         if self._cache is None or self._cache.width() != w or self._cache.height() != h:
-            self._cache = QOpenGLFramebufferObject(
-                w, h, QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+            fmt = QOpenGLFramebufferObjectFormat()
+            fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+            # as many samples as the widget's own framebuffer: a multisampled blit must
+            # copy between framebuffers of one sample count
+            # (QOpenGLWidget keeps its samples in its own framebuffer: ask GL, with it bound)
+            fmt.setSamples(max(0, int(GL.glGetIntegerv(GL.GL_SAMPLES))))
+            self._cache = QOpenGLFramebufferObject(w, h, fmt)
             self._cache_key = None
         if key != self._cache_key:
             self._cache.bind()
