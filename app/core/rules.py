@@ -94,6 +94,12 @@ class Rule(Enum):
         return _FORMULAS[self]
 
     @property
+    def latex(self) -> tuple[tuple[str, ...], ...]:
+        """The update typeset: lines of LaTeX pieces (matplotlib mathtext's subset); a line
+        may wrap between its pieces."""
+        return _LATEX[self]
+
+    @property
     def defaults(self) -> Mapping[str, float]:
         """The rule's own parameters (besides the learning rate) and their defaults."""
         return _DEFAULTS[self]
@@ -134,6 +140,24 @@ _FORMULAS = {
     Rule.ADAGRAD: "s ← s + g²;   x ← x − η·g/(√s + ε)",
     Rule.RMSPROP: "s ← α·s + (1−α)·g²;   x ← x − η·g/(√s + ε)",
     Rule.ADAM: "m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  x ← x − η·m̂/(√v̂ + ε)",
+}
+# g = ∇f(x); squares, roots and quotients act on each coordinate
+_X_STEP = r"x \leftarrow x - \eta\,\dfrac{g}{\sqrt{s} + \varepsilon}"
+_LATEX: dict[Rule, tuple[tuple[str, ...], ...]] = {
+    Rule.STRIDE: ((r"x \leftarrow x - \eta\,\dfrac{g}{\Vert g\Vert}",),
+                  (r"\mathrm{a\ stride\ of\ length\ }\eta;",
+                   r"\ \mathrm{stop\ when\ }f\mathrm{\ would\ not\ go\ down}")),
+    Rule.GRADIENT: ((r"x \leftarrow x - \eta\,g",),),
+    Rule.MOMENTUM: ((r"v \leftarrow \beta\,v + g",), (r"x \leftarrow x - \eta\,v",)),
+    Rule.NESTEROV: ((r"v \leftarrow \beta\,v + g",),
+                    (r"x \leftarrow x - \eta\,(g + \beta\,v)",)),
+    Rule.ADAGRAD: ((r"s \leftarrow s + g^2",), (_X_STEP,)),
+    Rule.RMSPROP: ((r"s \leftarrow \alpha\,s + (1 - \alpha)g^2",), (_X_STEP,)),
+    Rule.ADAM: ((r"m \leftarrow \beta_1 m + (1 - \beta_1)g",),
+                (r"v \leftarrow \beta_2 v + (1 - \beta_2)g^2",),
+                (r"\hat{m} = \dfrac{m}{1 - \beta_1^{t}},",
+                 r"\quad \hat{v} = \dfrac{v}{1 - \beta_2^{t}}"),
+                (r"x \leftarrow x - \eta\,\dfrac{\hat{m}}{\sqrt{\hat{v}} + \varepsilon}",)),
 }
 _DEFAULTS = {
     Rule.STRIDE: MappingProxyType({}),

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -26,10 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.colormaps import NAMES as CMAPS
+from app.core.math_text import (
+    function_lines,
+    gradient_lines,
+    latex_of_function,
+    latex_of_gradient,
+    plain_of_function,
+    plain_of_gradient,
+    rule_latex,
+    rule_lines,
+)
 from app.core.presets import presets
 from app.core.rules import Rule
 from app.core.scene import Scene
 from app.ui.model import SceneModel
+from app.ui.panels.math_label import MathLabel
 from app.ui.panels.widgets import ErrorLabel, LogSpinBox, number_spin, pair, row
 from app.ui.signals import wire
 
@@ -40,6 +50,8 @@ PARAMS = {  # rule parameter -> (label, tooltip)
     "beta2": ("β2", "Adam β2: decay of the running mean of g² (0…1)"),
     "eps": ("ε", "ε: added to √s so the step never divides by zero"),
 }
+GRADIENT_TIP = "The gradient, differentiated symbolically"
+UNIT_STEP_TIP = " (H(u) is the unit step: 1 where u > 0, 0 where u < 0)"
 
 
 class ScenePanel(QScrollArea):
@@ -82,11 +94,11 @@ class ScenePanel(QScrollArea):
         lay.addWidget(self.expr_edit)
         self.expr_error = ErrorLabel()
         lay.addWidget(self.expr_error)
-        self.grad_label = QLabel()
-        self.grad_label.setWordWrap(True)
-        self.grad_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.grad_label.setToolTip("The gradient, differentiated symbolically")
-        self.grad_label.setStyleSheet("color: #5a6270;")
+        self.f_label = MathLabel("The function, as sympy reads it",
+                                 workers=self.model.workers)
+        lay.addWidget(self.f_label)
+        self.grad_label = MathLabel(GRADIENT_TIP, muted=True, max_wraps=2,
+                                    workers=self.model.workers)
         lay.addWidget(self.grad_label)
         form = QFormLayout()
         self.x_min, self.x_max, self.y_min, self.y_max = (
@@ -113,9 +125,9 @@ class ScenePanel(QScrollArea):
             self.rule_combo.addItem(r.value, r.value)
         self.rule_combo.setToolTip("How each step is computed from the gradient g = ∇f")
         form.addRow("rule", self.rule_combo)
-        self.rule_formula = QLabel()
-        self.rule_formula.setWordWrap(True)
-        self.rule_formula.setToolTip("The update this rule makes at every step")
+        self.rule_formula = MathLabel("The update this rule makes at every step, with "
+                                      "g = ∇f(x) and operations per coordinate",
+                                      workers=self.model.workers)
         form.addRow(self.rule_formula)
         self.param_spins: dict[str, QDoubleSpinBox] = {}
         for name, (label, tip) in PARAMS.items():
@@ -214,9 +226,12 @@ class ScenePanel(QScrollArea):
                 self.exaggeration, self.arrows_check, self.wire_check, self.speed]
 
     def set_function(self, func) -> None:
-        grad = func.gradient_text
-        self.grad_label.setText(grad if len(grad) <= 140 else grad[:137] + "…")
-        self.grad_label.setToolTip(f"The gradient, differentiated symbolically:\n{grad}")
+        """f and ∇f typeset (the one-line LaTeX only when copied: a long one takes a while)."""
+        self.f_label.set_math(function_lines(func), plain_of_function(func),
+                              lambda: latex_of_function(func))
+        grad = plain_of_gradient(func)
+        self.grad_label.title = GRADIENT_TIP + (UNIT_STEP_TIP if "H(" in grad else "")
+        self.grad_label.set_math(gradient_lines(func), grad, lambda: latex_of_gradient(func))
 
     def set_selection(self, index: int) -> None:
         self.selected = index
@@ -250,7 +265,7 @@ class ScenePanel(QScrollArea):
         self.lr_spin.setValue(w.lr)
         rule = Rule.parse(w.rule)
         self.rule_combo.setCurrentIndex(self.rule_combo.findData(rule.value))
-        self.rule_formula.setText(rule.formula)
+        self.rule_formula.set_math(rule_lines(rule), rule.formula, rule_latex(rule))
         values = rule.params(w.lr, **dict(w.params))
         for name, spin in self.param_spins.items():
             self.walker_form.setRowVisible(spin, name in rule.defaults)
