@@ -59,7 +59,7 @@ class _SpinBoxKeys(QObject):
     """Lets Space, R, A and W reach the window's shortcuts while a spin box has the focus
     (its line edit would otherwise claim them as text; no number needs them)."""
 
-    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_A, Qt.Key.Key_W)
+    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_A, Qt.Key.Key_W, Qt.Key.Key_L, Qt.Key.Key_C)
 
     def eventFilter(self, obj, event) -> bool:  # Qt override
         # True leaves the override event unaccepted: the shortcut map then takes the key
@@ -167,6 +167,17 @@ class MainWindow(QMainWindow):
                                           lambda on: self.model.update(show_arrows=on), True)
         self.wire_action = self._action(view_menu, "&Wireframe", "W", "Show grid lines",
                                         lambda on: self.model.update(wireframe=on), True)
+        self.legend_action = self._action(view_menu, "&Legend", "L",
+                                          "Which colour is which walker, and the flags",
+                                          lambda on: self.view.show_overlays(legend=on), True)
+        self.colorbar_action = self._action(view_menu, "&Colour bar", "C",
+                                            "The height colours' f values",
+                                            lambda on: self.view.show_overlays(colorbar=on),
+                                            True)
+        for a in (self.legend_action, self.colorbar_action):
+            blocker = QSignalBlocker(a)
+            a.setChecked(True)
+            del blocker
         view_menu.addAction(self.dock.toggleViewAction())
         view_menu.addAction(self.map_dock.toggleViewAction())
         view_menu.addAction(self.walkers_dock.toggleViewAction())
@@ -297,7 +308,8 @@ class MainWindow(QMainWindow):
         in_text = isinstance(new, QLineEdit) and not isinstance(new.parent(), QAbstractSpinBox)
         in_spin = isinstance(new, QAbstractSpinBox)
         for a in (self.play_action, self.step_action, self.back_action, self.reset_action,
-                  self.arrows_action, self.wire_action, self.pick_action):
+                  self.arrows_action, self.wire_action, self.pick_action, self.legend_action,
+                  self.colorbar_action):
             off = in_text or (in_spin and a in (self.step_action, self.back_action))
             a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if off
                                  else Qt.ShortcutContext.WindowShortcut)

@@ -148,3 +148,36 @@ def test_exported_edges_are_anti_aliased(qtbot):
         columns += 1
         blended += far[top, x] < 0.6 * far[top + 2, x]
     assert columns > 100 and blended / columns > 0.3, (blended, columns)
+
+
+def test_window_legend_and_colour_bar_are_switchable(make_window, qtbot):
+    from tests.ui.helpers import render
+
+    w = make_window("rosenbrock", size=(1100, 700))
+    w.compare_action.trigger()
+    qtbot.waitUntil(lambda: len(w.model.scene.walkers) == 3, timeout=10_000)
+    settle(qtbot, w)
+    top = w.view.overlay.reserved_top(w.view.width())
+    right = w.view.overlay.reserved_right()
+    assert top > 0 and right > 0
+
+    def strips():
+        w.view.update()
+        grab = w.view.grabFramebuffer()
+        frame = grab.convertToFormat(grab.Format.Format_RGB888)
+        a = np.frombuffer(frame.constBits(), np.uint8).reshape(frame.height(),
+                                                               frame.bytesPerLine())
+        a = a[:, : 3 * frame.width()].reshape(frame.height(), frame.width(), 3).astype(int)
+        return a[: int(top)], a[:, -int(right):]
+
+    legend, bar = strips()
+    for walker in w.model.scene.walkers:
+        rgb = np.array([int(walker.color[i:i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(legend - rgb).max(axis=-1) < 30).sum() >= 6, walker.color
+    assert len(np.unique(bar.reshape(-1, 3), axis=0)) > 50        # the colour map's ramp
+    w.legend_action.trigger()
+    w.colorbar_action.trigger()
+    legend, bar = strips()
+    rgb = np.array([int(w.model.scene.walkers[1].color[i:i + 2], 16) for i in (1, 3, 5)])
+    assert (np.abs(legend - rgb).max(axis=-1) < 30).sum() == 0
+    assert w.view.overlay.reserved_right() == 0 and render(w.view).shape[2] == 4

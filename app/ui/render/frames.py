@@ -49,6 +49,8 @@ class FrameSource:
         if not self.one_d:
             self.view.set_scale(settings.scale)
             self.view.set_transparent(settings.transparent)
+            # the legend is in the caption band; the colour bar stays beside the mountain
+            self.view.show_overlays(legend=False, colorbar=settings.overlay)
         # drawn off-screen: no stray window while exporting
         self.view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.view.show()
@@ -123,6 +125,10 @@ class FrameSource:
             # an off-screen render at another size would lose them
             exact = (self.view.width(), self.view.height()) == (w, h) \
                 and self.view.devicePixelRatio() == 1
+            if self.view.updatesEnabled():
+                # each frame is painted once, here: the event loop (the window's export runs
+                # one between frames) must not paint the view again for the seek's update()
+                self.view.setUpdatesEnabled(False)
             rgba = self.view.render_array(None if exact else (w, h))
         if s.overlay and self.walks is not None:
             fw, fh = s.pixels
@@ -130,7 +136,7 @@ class FrameSource:
             band = draw_band(fw, fh - h, self.walks, self.position,
                              px=font_px(fh, s.scale), background=bg)
             rgba = np.concatenate([rgba, band], axis=0)
-        return rgba
+        return np.ascontiguousarray(rgba)     # the readback is a bottom-up view, flipped
 
     def close(self) -> None:
         from PySide6.QtCore import QCoreApplication, QEvent

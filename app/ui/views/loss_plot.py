@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSlider, QVBoxL
 
 from app.core.walks import Walks
 from app.ui.signals import wire
-from app.ui.views.trails2d import TrailsItem
+from app.ui.views.trails2d import TrailsItem, fill_legend
 
 TICKS_PER_STEP = 10   # the slider moves in tenths of a step
 
@@ -32,6 +32,8 @@ class LossPanel(QWidget):
         self.curves = TrailsItem(width=2.0)
         self.curves.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.addItem(self.curves)
+        self.legend = self.plot.addLegend(offset=(-6, 6), labelTextSize="8pt",
+                                          brush=pg.mkBrush(24, 26, 33, 190))
         self.quantity = QComboBox()
         self.quantity.addItems(["f", "‖∇f‖"])
         self.quantity.setToolTip("Plot the function value or the slope")
@@ -73,6 +75,8 @@ class LossPanel(QWidget):
 
     def set_walks(self, walks: Walks) -> None:
         self.walks = walks
+        fill_legend(self.legend, list(walks.colors), [w.label for w in walks.scene.walkers],
+                    columns=min(4, len(walks)))
         self._draw_curves()
         blocker = QSignalBlocker(self.slider)
         self.slider.setRange(0, walks.end * TICKS_PER_STEP)

@@ -18,7 +18,7 @@ from app.core.expression import CompiledFunction
 from app.core.pictures import MapPicture
 from app.core.walks import Walks
 from app.ui.signals import wire
-from app.ui.views.trails2d import TrailsItem, set_dots, walker_dots
+from app.ui.views.trails2d import TrailsItem, fill_legend, set_dots, walker_dots
 
 PREVIEW = (255, 255, 255, 170)
 BACKGROUND = (24, 26, 33)
@@ -105,6 +105,8 @@ class MapView(pg.PlotWidget):
             item.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setLabel("bottom", "x")
         self.setLabel("left", "y")
+        self.legend = self.addLegend(offset=(4, 4), labelTextSize="7pt",
+                                     brush=pg.mkBrush(24, 26, 33, 150))
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
 
     def connect_model(self, model, connect: bool = True) -> None:
@@ -181,6 +183,8 @@ class MapView(pg.PlotWidget):
         xy = np.array([self._xy(t.points[:1], t.values[:1])[0] for t in walks.trajectories])
         xy = xy[np.isfinite(xy).all(axis=1)]          # f undefined at a start: no dot
         self.starts.setData(x=xy[:, 0], y=xy[:, 1])
+        # compact: the rule names (the loss plot and the 3D view say η too)
+        fill_legend(self.legend, list(walks.colors), [w.rule for w in walks.scene.walkers])
         self._draw_walkers()
 
     def set_position(self, position: float) -> None:

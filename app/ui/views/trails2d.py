@@ -80,3 +80,13 @@ def set_dots(scatter: pg.ScatterPlotItem, xy: np.ndarray, colors: list[str]) -> 
     brushes = [_BRUSHES.setdefault(c, pg.mkBrush(c))
                for c, good in zip(colors, ok, strict=True) if good]
     scatter.setData(x=xy[ok, 0], y=xy[ok, 1], brush=brushes)
+
+
+def fill_legend(legend: pg.LegendItem, walks_colors: list[str], labels: list[str], *,
+                columns: int = 1) -> None:
+    """One legend entry per walker: its colour and its label, in ``columns`` columns."""
+    legend.clear()
+    legend.setColumnCount(max(1, columns))
+    for color, label in zip(walks_colors, labels, strict=True):
+        sample = pg.PlotDataItem(pen=pg.mkPen(color, width=3))
+        legend.addItem(sample, label)

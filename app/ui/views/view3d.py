@@ -20,6 +20,7 @@ from app.ui.signals import wire
 from app.ui.views.axes import axes_geometry
 from app.ui.views.decorations import SURFACE_OPTIONS, LabelsItem
 from app.ui.views.glcache import CachedGLView
+from app.ui.views.overlay import OverlayItem
 from app.ui.views.walkers3d import WalkersGL
 
 BACKGROUND = (24, 26, 33)
@@ -93,16 +94,18 @@ class MountainView(CachedGLView):
         self.arrows = gl.GLLinePlotItem(mode="lines", color=(0.06, 0.06, 0.1, 1.0), width=1.5,
                                         glOptions="translucent", antialias=True)
         self.labels = LabelsItem()
+        self.overlay = OverlayItem()
         for item, depth in [(self.surface, 0), (self.grid, 1), (self.axes, 2), (self.wire, 3),
-                            (self.arrows, 4), (self.labels, 1000)]:
+                            (self.arrows, 4), (self.labels, 1000), (self.overlay, 1001)]:
             item.setDepthValue(depth)
-            item.setVisible(item is self.labels)
+            item.setVisible(item in (self.labels, self.overlay))
             self.addItem(item)
         self.set_static_items([self.surface, self.grid, self.axes, self.wire, self.arrows])
 
     def set_scale(self, scale: float) -> None:
         """Draw text and lines ``scale`` times thicker: the same layout at N× the pixels."""
         self.labels.set_scale(scale)
+        self.overlay.set_scale(scale)
         for item, width in ((self.axes, 1.5), (self.arrows, 1.5)):
             item.setData(width=width * scale)
         self.walkers.set_scale(scale)
@@ -124,7 +127,7 @@ class MountainView(CachedGLView):
         pairs = ((model.surface_changed, self.set_surface),
                  (model.surface_error, self.set_surface_error),
                  (model.scene_changed, self.set_scene),
-                 (model.walks_changed, self.walkers.set_walks),
+                 (model.walks_changed, self.set_walks),
                  (model.position_changed, self.walkers.set_position),
                  (model.selection_changed, self.walkers.set_selection))
         wire(pairs, connect)
@@ -150,6 +153,8 @@ class MountainView(CachedGLView):
         self.axes.setVisible(True)
         self.grid.setVisible(True)
         self.walkers.set_surface(picture)
+        cmap = self.scene_value.cmap if self.scene_value is not None else "terrain"
+        self.overlay.bar = (cmap, float(mesh.vscale.lo), float(mesh.vscale.hi))
         if self.scene_value is not None:
             self.wire.setVisible(self.scene_value.wireframe)
             self.arrows.setVisible(self.scene_value.show_arrows)
@@ -158,11 +163,36 @@ class MountainView(CachedGLView):
         self.static_changed()
         self.surface_ready.emit()
 
+    def set_walks(self, walks) -> None:
+        self.walkers.set_walks(walks)
+        legend = [(w.color, w.label) for w in walks.scene.walkers]
+        rows = self.overlay.reserved_top(self.width())
+        self.overlay.legend = legend
+        if self.overlay.reserved_top(self.width()) != rows and self.picture is not None and (
+                self._camera is None or self._camera.distance is None):
+            self.apply_camera(self._camera)       # the legend's room changed
+        self.overlay.update()
+
+    def show_overlays(self, *, legend: bool | None = None, colorbar: bool | None = None) -> None:
+        """Switch the legend and the colour bar (the camera refits for the bar's room)."""
+        before = (self.overlay.show_legend, self.overlay.show_bar)
+        if legend is not None:
+            self.overlay.show_legend = legend
+        if colorbar is not None:
+            self.overlay.show_bar = colorbar
+        if before != (self.overlay.show_legend, self.overlay.show_bar) and (
+                self._camera is None or self._camera.distance is None):
+            self.apply_camera(self._camera)       # the room they take changed
+        self.update()
+
     def set_surface_error(self, message: str) -> None:
         self.mesh_error = message
 
     def set_scene(self, scene: Scene) -> None:
         self.scene_value = scene
+        if self.overlay.bar is not None and self.overlay.bar[0] != scene.cmap:
+            self.overlay.bar = (scene.cmap, *self.overlay.bar[1:])
+            self.overlay.update()
         self._show_overlays(scene)
         if scene.camera != self._camera:
             self._camera = scene.camera
@@ -209,8 +239,10 @@ class MountainView(CachedGLView):
                                 np.asarray(self.axes.pos, float).reshape(-1, 3),
                                 np.asarray(self.grid.pos, float).reshape(-1, 3)])
         anchors, reach = self.labels.extents_px()
-        return (np.concatenate([lines, anchors]),
-                np.concatenate([np.zeros((len(lines), 4)), reach]))
+        reach = np.concatenate([np.zeros((len(lines), 4)), reach])
+        reach[:, 1] += self.overlay.reserved_right()      # room for the colour bar
+        reach[:, 3] += self.overlay.reserved_top(self.width())   # and for the legend
+        return np.concatenate([lines, anchors]), reach
 
     def current_camera(self) -> Camera:
         c = self.opts["center"]
@@ -262,11 +294,7 @@ class MountainView(CachedGLView):
     def render_array(self, size: tuple[int, int] | None = None) -> np.ndarray:
         """The current frame as an (h, w, 4) RGBA uint8 array (labels need the widget size)."""
         if size is None:
-            img = self.grabFramebuffer()
-            img = img.convertToFormat(img.Format.Format_RGBA8888)
-            arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(),
-                                                                  img.bytesPerLine() // 4, 4)
-            return arr[:, : img.width()].copy()
+            return self.read_frame()       # one paint, one readback (glcache)
         bgra = self.renderToArray(size, padding=1)
         return bgra[..., [2, 1, 0, 3]].copy()
 
