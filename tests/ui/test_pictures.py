@@ -181,3 +181,30 @@ def test_window_legend_and_colour_bar_are_switchable(make_window, qtbot):
     rgb = np.array([int(w.model.scene.walkers[1].color[i:i + 2], 16) for i in (1, 3, 5)])
     assert (np.abs(legend - rgb).max(axis=-1) < 30).sum() == 0
     assert w.view.overlay.reserved_right() == 0 and render(w.view).shape[2] == 4
+
+
+def test_labels_never_overlap_and_never_show_through_the_mountain(make_window, qtbot):
+    w = make_window("double_well", size=(900, 640))   # the 1-D ribbon: "0" sat under "x"
+    w.view.update()
+    qtbot.waitUntil(lambda: len(w.view.labels.drawn) > 3, timeout=5_000)
+    boxes = [b for _, b in w.view.labels.drawn]
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert "x" in [t for t, _ in w.view.labels.drawn]
+
+    w.model.load_preset("peaks")
+    settle(qtbot, w)
+    labels = w.view.labels
+    eye = w.view.cameraPosition()
+    anchors = np.array([xyz for xyz, *_ in labels.labels], float)
+    front = labels.occluder(np.array([eye.x(), eye.y(), eye.z()]), anchors)
+    assert not front.any()                            # from the front-left: all in sight
+    w.view.setCameraPosition(azimuth=60.0, elevation=12.0)
+    eye = w.view.cameraPosition()
+    behind = labels.occluder(np.array([eye.x(), eye.y(), eye.z()]), anchors)
+    assert behind.sum() >= 3                          # from behind, low: the peaks hide some
+    w.view.update()
+    qtbot.wait(100)
+    shown = {t for t, _ in labels.drawn}
+    hidden_texts = {labels.labels[i][1] for i in np.flatnonzero(behind)}
+    assert len(labels.drawn) <= len(labels.labels) - behind.sum()
+    assert hidden_texts - shown or not hidden_texts

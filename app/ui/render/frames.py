@@ -46,7 +46,9 @@ class FrameSource:
         w, h = self.view_pixels
         self.view.setMinimumSize(1, 1)       # small frames too (the window's view has a minimum)
         self.view.resize(w, h)
-        if not self.one_d:
+        if self.one_d:
+            self.view.legend.setVisible(False)      # the caption band has the legend
+        else:
             self.view.set_scale(settings.scale)
             self.view.set_transparent(settings.transparent)
             # the legend is in the caption band; the colour bar stays beside the mountain

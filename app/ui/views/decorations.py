@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMatrix4x4, QPainter, QVector3D
 
-from app.core.surface import LIGHT
+from app.core.surface import LIGHT, SurfaceMesh
 
 OPAQUE_NO_OFFSET = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: False, GL.GL_CULL_FACE: False,
                     GL.GL_POLYGON_OFFSET_FILL: False}
@@ -38,6 +38,33 @@ def place(item: gl.GLGraphicsItem, pos, radius: float) -> None:
     item.setTransform(m)
 
 
+TITLE_COLOR = QColor(255, 255, 255)     # axis titles (axes.TITLE): placed before ticks
+
+
+def surface_occluder(mesh: SurfaceMesh, samples: int = 96):
+    """A test of what the surface hides: for each anchor, does the straight line from the eye
+    to it pass below the displayed surface anywhere? (Heights bilinear on the mesh grid.)"""
+    xs, ys = np.asarray(mesh.xs, float), np.asarray(mesh.ys, float)
+    z = np.asarray(mesh.vertices[:, 2], float).reshape(len(xs), len(ys))
+    ok = np.isfinite(np.asarray(mesh.z)).reshape(len(xs), len(ys))
+    t = np.linspace(0.02, 0.98, samples)
+
+    def hidden(eye: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+        pts = eye[None, None, :] + t[None, :, None] * (anchors[:, None, :] - eye[None, None, :])
+        fx = (pts[..., 0] - xs[0]) / (xs[-1] - xs[0]) * (len(xs) - 1)
+        fy = (pts[..., 1] - ys[0]) / (ys[-1] - ys[0]) * (len(ys) - 1)
+        inside = (fx >= 0) & (fx <= len(xs) - 1) & (fy >= 0) & (fy <= len(ys) - 1)
+        i = np.clip(np.floor(fx).astype(int), 0, len(xs) - 2)
+        j = np.clip(np.floor(fy).astype(int), 0, len(ys) - 2)
+        u, v = np.clip(fx - i, 0, 1), np.clip(fy - j, 0, 1)
+        zs = ((1 - u) * (1 - v) * z[i, j] + u * (1 - v) * z[i + 1, j]
+              + (1 - u) * v * z[i, j + 1] + u * v * z[i + 1, j + 1])
+        solid = ok[i, j] & ok[i + 1, j] & ok[i, j + 1] & ok[i + 1, j + 1]
+        return (inside & solid & (zs > pts[..., 2] + 1e-6)).any(axis=1)
+
+    return hidden
+
+
 TRANSLUCENT_NO_OFFSET = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: True, GL.GL_CULL_FACE: False,
                          GL.GL_POLYGON_OFFSET_FILL: False,
                          "glBlendFuncSeparate": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA,
@@ -63,6 +90,8 @@ class LabelsItem(gl.GLGraphicsItem.GLGraphicsItem):
         self.font = QFont()
         self.font_size = font_size
         self.font.setPointSize(font_size)
+        self.occluder = None     # (eye (3,), anchors (k, 3)) -> hidden (k,) bool
+        self.drawn: list[tuple[str, QRectF]] = []
 
     def set_scale(self, scale: float) -> None:
         """Text ``scale`` times larger (a frame rendered at N× the pixels, same layout)."""
@@ -101,17 +130,38 @@ class LabelsItem(gl.GLGraphicsItem.GLGraphicsItem):
         to_px.viewport(0, rect.height(), rect.width(), -rect.height())
         mvp = to_px * self.mvpMatrix()
         fm = QFontMetricsF(self.font)
+        hidden = self._hidden(view)
         painter = QPainter(view)
         painter.setFont(self.font)
         painter.setRenderHints(QPainter.RenderHint.Antialiasing
                                | QPainter.RenderHint.TextAntialiasing)
-        for (x, y, z), text, color, align in self.labels:
+        placed: list[QRectF] = []
+        self.drawn: list[tuple[str, QRectF]] = []      # what the last paint showed, where
+        # titles (white) first: a tick label that would overlap one is left out
+        order = sorted(range(len(self.labels)), key=lambda i: self.labels[i][2] != TITLE_COLOR)
+        for i in order:
+            (x, y, z), text, color, align = self.labels[i]
+            if hidden[i]:
+                continue                       # behind the mountain: not drawn through it
             p = mvp.map(QVector3D(x, y, z))
             w, h = fm.horizontalAdvance(text), fm.ascent()
             dx = -w if align & Qt.AlignmentFlag.AlignRight else (
                 -w / 2 if align & Qt.AlignmentFlag.AlignHCenter else 0.0)
             dy = h if align & Qt.AlignmentFlag.AlignTop else (
                 h / 2 if align & Qt.AlignmentFlag.AlignVCenter else 0.0)
+            box = QRectF(p.x() + dx, p.y() + dy - h, w, h + fm.descent())
+            if any(box.intersects(other) for other in placed):
+                continue
+            placed.append(box)
+            self.drawn.append((text, box))
             painter.setPen(color)
             painter.drawText(QPointF(p.x() + dx, p.y() + dy), text)
         painter.end()
+
+    def _hidden(self, view) -> np.ndarray:
+        """Which labels the surface hides from the eye (``occluder`` decides; none without)."""
+        if self.occluder is None or not self.labels:
+            return np.zeros(len(self.labels), bool)
+        eye = view.cameraPosition()
+        anchors = np.array([xyz for xyz, *_ in self.labels], float)
+        return self.occluder(np.array([eye.x(), eye.y(), eye.z()]), anchors)

@@ -105,7 +105,8 @@ class MapView(pg.PlotWidget):
             item.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setLabel("bottom", "x")
         self.setLabel("left", "y")
-        self.legend = self.addLegend(offset=(4, 4), labelTextSize="7pt",
+        # top right: the 1-D picture writes its slope at the top left
+        self.legend = self.addLegend(offset=(-4, 4), labelTextSize="7pt",
                                      brush=pg.mkBrush(24, 26, 33, 150))
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
 

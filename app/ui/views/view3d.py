@@ -18,7 +18,7 @@ from app.core.pictures import SurfacePicture
 from app.core.scene import Camera, Scene
 from app.ui.signals import wire
 from app.ui.views.axes import axes_geometry
-from app.ui.views.decorations import SURFACE_OPTIONS, LabelsItem
+from app.ui.views.decorations import SURFACE_OPTIONS, LabelsItem, surface_occluder
 from app.ui.views.glcache import CachedGLView
 from app.ui.views.overlay import OverlayItem
 from app.ui.views.walkers3d import WalkersGL
@@ -150,6 +150,7 @@ class MountainView(CachedGLView):
         self.grid.setData(pos=grid)
         self.axes.setData(pos=axes)
         self.labels.set_labels(labels)
+        self.labels.occluder = surface_occluder(mesh)
         self.axes.setVisible(True)
         self.grid.setVisible(True)
         self.walkers.set_surface(picture)
