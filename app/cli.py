@@ -70,6 +70,8 @@ def _scene_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rule", help=f"step rule of every walker: {', '.join(r.value for r in Rule)}")
     p.add_argument("--steps", type=int, help="maximum number of steps (in the window with "
                    "--screenshot: how many steps to walk before the picture)")
+    p.add_argument("--theme", choices=("dark", "light"),
+                   help="dark (screen) or light (white: print and slides); default the scene's")
     p.add_argument("--camera", type=_camera, metavar="AZIMUTH,ELEVATION[,DISTANCE]",
                    help="where the 3D view looks from, in degrees (and the distance); "
                    "default: the scene's camera, else the fitted front-left view")
@@ -146,6 +148,8 @@ def scene_from_args(a: argparse.Namespace) -> Scene:
         changes["max_steps"] = a.steps
     if getattr(a, "camera", None) is not None:
         changes["camera"] = a.camera
+    if getattr(a, "theme", None) is not None:
+        changes["theme"] = a.theme
     if getattr(a, "gtol", None) is not None:
         changes["gtol"] = a.gtol
     return scene.replace(**changes) if changes else scene
@@ -288,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if a.command == "export":
             return _cmd_export(a)
         shot_steps, a.steps = a.steps, None  # in the window, --steps is how far to walk first
-        given = (a.preset, a.expr, a.scene, a.start, a.lr, a.rule, a.camera)
+        given = (a.preset, a.expr, a.scene, a.start, a.lr, a.rule, a.camera, a.theme)
         # nothing given: the window reopens the last scene (or the default preset)
         scene = scene_from_args(a) if any(v is not None for v in given) else None
         from app.ui.application import run_gui  # Qt is imported only when a window is wanted

@@ -20,6 +20,7 @@ from app.core.rules import Rule
 DEFAULT_PRESET = "peaks"
 WALKER_COLORS = ("#ff140d", "#1f6fff", "#13b30b", "#ff9f1a", "#a845ff", "#00b5b5", "#ff4fb5")
 MAX_WALKERS = 256
+THEMES = ("dark", "light")     # the look of the pictures: screen, or paper (print, slides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class Scene:
     preset: str | None = None
     extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
     camera: Camera | None = None   # None: the default view, fitted to the frame
+    theme: str = "dark"
 
     def replace(self, **changes: Any) -> Scene:
         """A copy with ``changes`` applied (see ``validate`` for what is accepted)."""
@@ -179,6 +181,8 @@ class Scene:
             raise ValueError("speed must be in (0, 1000] steps per second")
         if self.camera is not None:
             self.camera.validate()
+        if self.theme not in THEMES:
+            raise ValueError(f"unknown theme {self.theme!r}; choose one of: {', '.join(THEMES)}")
         return self
 
     @classmethod

@@ -35,7 +35,7 @@ from app import __version__
 from app.core.colormaps import NAMES as CMAP_NAMES
 from app.core.expression import ExpressionError, compile_expression
 from app.core.rules import Rule
-from app.core.scene import WALKER_COLORS, Camera, Scene, Walker
+from app.core.scene import THEMES, WALKER_COLORS, Camera, Scene, Walker
 from app.core.scene_json import (
     check_open_dict,
     dumps_pretty,
@@ -56,11 +56,11 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _TOP_KEYS = {"format", "version", "generator", "scene", "camera", "export"}
 _SCENE_KEYS = {"expression", "domain", "walkers", "max_steps", "gtol", "stop_outside",
                "resolution", "cmap", "exaggeration", "speed", "show_arrows", "wireframe",
-               "preset", "extra", "camera"}
+               "preset", "extra", "camera", "theme"}
 _CAMERA_KEYS = {"azimuth", "elevation", "distance", "center"}
 _WALKER_KEYS = {"rule", "lr", "params", "start", "color"}
 _OPTIONAL = ("max_steps", "gtol", "stop_outside", "resolution", "cmap", "exaggeration", "speed",
-             "show_arrows", "wireframe", "preset")
+             "show_arrows", "wireframe", "preset", "theme")
 
 
 class SceneFileError(ValueError):
@@ -95,7 +95,8 @@ def scene_to_dict(scene: Scene, *, export: Mapping[str, Any] | None = None) -> d
         "stop_outside": bool(scene.stop_outside), "resolution": int(scene.resolution),
         "cmap": scene.cmap, "exaggeration": float(scene.exaggeration),
         "speed": float(scene.speed), "show_arrows": bool(scene.show_arrows),
-        "wireframe": bool(scene.wireframe), "preset": scene.preset, "extra": dict(scene.extra),
+        "wireframe": bool(scene.wireframe), "preset": scene.preset, "theme": scene.theme,
+        "extra": dict(scene.extra),
         "camera": None if cam is None else {
             "azimuth": float(cam.azimuth), "elevation": float(cam.elevation),
             "distance": None if cam.distance is None else float(cam.distance),
@@ -215,6 +216,9 @@ def _dict_to_scene(doc: Any) -> LoadedScene:
     if opt["cmap"] not in CMAP_NAMES:
         raise ValueError(f"unknown colour map {opt['cmap']!r}; choose one of: "
                          f"{', '.join(CMAP_NAMES)}")
+    if opt["theme"] not in THEMES:
+        raise ValueError(f"unknown theme {str(opt['theme'])[:20]!r}; choose one of: "
+                         f"{', '.join(THEMES)}")
     if opt["preset"] is not None and not (isinstance(opt["preset"], str)
                                           and len(opt["preset"]) <= 100):
         raise ValueError("'preset' must be a name or null")

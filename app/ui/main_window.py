@@ -174,6 +174,10 @@ class MainWindow(QMainWindow):
                                             "The height colours' f values",
                                             lambda on: self.view.show_overlays(colorbar=on),
                                             True)
+        self.light_action = self._action(view_menu, "Light &theme", "",
+                                         "White background: for print and slides",
+                                         lambda on: self.model.update(
+                                             theme="light" if on else "dark"), True)
         for a in (self.legend_action, self.colorbar_action):
             blocker = QSignalBlocker(a)
             a.setChecked(True)
@@ -282,7 +286,8 @@ class MainWindow(QMainWindow):
 
     def _on_model_scene_changed(self, scene: Scene) -> None:
         for action, on in ((self.arrows_action, scene.show_arrows),
-                           (self.wire_action, scene.wireframe)):
+                           (self.wire_action, scene.wireframe),
+                           (self.light_action, scene.theme == "light")):
             blocker = QSignalBlocker(action)
             action.setChecked(on)
             del blocker

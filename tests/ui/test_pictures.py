@@ -208,3 +208,21 @@ def test_labels_never_overlap_and_never_show_through_the_mountain(make_window, q
     hidden_texts = {labels.labels[i][1] for i in np.flatnonzero(behind)}
     assert len(labels.drawn) <= len(labels.labels) - behind.sum()
     assert hidden_texts - shown or not hidden_texts
+
+
+def test_light_theme_for_print(tmp_path, make_window, qtbot):
+    r = _cli("--preset", "peaks", "--out", str(tmp_path / "l.png"), "--size", "320x240",
+             "--theme", "light")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    with Image.open(tmp_path / "l.png") as img:
+        rgba = np.asarray(img)
+    assert (rgba[2, 2, :3] == 255).all() and (rgba[-2, -2, :3] == 255).all()   # white paper
+    dark = (rgba[..., :3].astype(int).sum(axis=-1) < 200).sum()
+    assert dark > 100                                   # dark text and axes on it
+    w = make_window("bowl")
+    w.light_action.trigger()
+    assert w.model.scene.theme == "light"
+    w.view.update()
+    frame = w.view.render_array()
+    assert (frame[1, 1, :3] == 255).all()
+    assert w.map.backgroundBrush().color().name() == "#ffffff"

@@ -48,7 +48,8 @@ def _entries(walks: Walks, position: float, detail: int) -> list[tuple[QColor, s
 
 
 def draw_band(width: int, height: int, walks: Walks, position: float, *, px: int,
-              background: tuple[int, int, int, int] = (24, 26, 33, 255)) -> np.ndarray:
+              background: tuple[int, int, int, int] = (24, 26, 33, 255),
+              ink: QColor = TEXT, dim_ink: QColor = DIM) -> np.ndarray:
     """The band as (height, width, 4) RGBA uint8, its text ``px`` pixels tall."""
     img = QImage(width, height, QImage.Format.Format_RGBA8888)
     img.fill(QColor(*background))
@@ -59,7 +60,7 @@ def draw_band(width: int, height: int, walks: Walks, position: float, *, px: int
     p.setFont(font)
     fm = QFontMetricsF(font)
     pad, row_h = 0.6 * px, 1.45 * px
-    p.setPen(QColor(255, 255, 255, 40))
+    p.setPen(QColor(ink.red(), ink.green(), ink.blue(), 50))
     p.drawLine(QPointF(0, 0.5), QPointF(width, 0.5))
     # line 1: the step, and for one walker its numbers; the flags' meaning on the right
     step = walks.step_at(position)
@@ -71,15 +72,15 @@ def draw_band(width: int, height: int, walks: Walks, position: float, *, px: int
     flags_w = sum(fm.horizontalAdvance(t) + 1.6 * px for _, t in flags)
     y = pad + 0.5 * row_h
     x = pad
-    p.setPen(TEXT)
+    p.setPen(ink)
     p.drawText(QPointF(x, y + 0.35 * px), _elide(fm, head, width - 2 * pad - flags_w))
     fx = width - pad - flags_w
     if fx > pad + fm.horizontalAdvance(head) * 0.5:
         for color, text in flags:
             p.setBrush(color)
-            p.setPen(Qt.PenStyle.NoPen)
+            p.setPen(QColor(dim_ink.red(), dim_ink.green(), dim_ink.blue(), 160))  # on white too
             p.drawEllipse(QPointF(fx + 0.35 * px, y), 0.3 * px, 0.3 * px)
-            p.setPen(DIM)
+            p.setPen(dim_ink)
             p.drawText(QPointF(fx + 0.9 * px, y + 0.35 * px), text)
             fx += fm.horizontalAdvance(text) + 1.6 * px
     # the legend: one swatch per walker (for one walker on line 1, after its numbers)
@@ -107,7 +108,7 @@ def draw_band(width: int, height: int, walks: Walks, position: float, *, px: int
         p.setPen(Qt.PenStyle.NoPen)
         p.drawRoundedRect(QRectF(x, y_legend - 0.3 * px, 0.8 * px, 0.6 * px), 0.15 * px,
                           0.15 * px)
-        p.setPen(TEXT)
+        p.setPen(ink)
         p.drawText(QPointF(x + 1.2 * px, y_legend + 0.35 * px), text)
         x += 1.2 * px + w_text + 1.0 * px
     p.end()

@@ -19,6 +19,7 @@ from app.core.animation import ORBIT_DEG_PER_S, AnimationSettings
 from app.core.scene import Scene
 from app.core.walks import Walks, animation_steps
 from app.ui.render.caption import band_height, draw_band, font_px
+from app.ui.views.theme import theme
 
 
 def widget_rgba(widget) -> np.ndarray:
@@ -134,9 +135,10 @@ class FrameSource:
             rgba = self.view.render_array(None if exact else (w, h))
         if s.overlay and self.walks is not None:
             fw, fh = s.pixels
-            bg = (0, 0, 0, 0) if s.transparent else (24, 26, 33, 255)
-            band = draw_band(fw, fh - h, self.walks, self.position,
-                             px=font_px(fh, s.scale), background=bg)
+            t = theme(self.scene.theme)
+            bg = (0, 0, 0, 0) if s.transparent else (*t.background, 255)
+            band = draw_band(fw, fh - h, self.walks, self.position, px=font_px(fh, s.scale),
+                             background=bg, ink=t.qcolor(t.text), dim_ink=t.qcolor(t.dim))
             rgba = np.concatenate([rgba, band], axis=0)
         return np.ascontiguousarray(rgba)     # the readback is a bottom-up view, flipped
 

@@ -46,7 +46,8 @@ def _segments(pairs) -> np.ndarray:
     return np.array(pairs, np.float32).reshape(-1, 3) if pairs else np.zeros((0, 3), np.float32)
 
 
-def axes_geometry(domain, vs: VerticalScale, *, one_d: bool = False):
+def axes_geometry(domain, vs: VerticalScale, *, one_d: bool = False,
+                  colors: tuple[QColor, QColor] = (LABEL, TITLE)):
     """(grid segments, axis segments, labels) for a surface over ``domain`` shown with ``vs``.
     Labels are ((x, y, z), text, QColor, alignment) for ``LabelsItem``."""
     (x0, x1), (y0, y1) = domain
@@ -68,15 +69,16 @@ def axes_geometry(domain, vs: VerticalScale, *, one_d: bool = False):
     axes += [((x0, y, zb), (x0 - tick, y, zb)) for y in yt]
     axes += [((zx, zy, zb), (zx, zy, z_hi))]
     axes += [((zx, zy, z), (zx - tick, zy, z)) for z in zs]
-    labels = [((x, y0 - pad, zb), tick_text(x, xt), LABEL, ALIGN.AlignHCenter | ALIGN.AlignTop)
+    label, title = colors
+    labels = [((x, y0 - pad, zb), tick_text(x, xt), label, ALIGN.AlignHCenter | ALIGN.AlignTop)
               for x in xt]
-    labels += [((x0 - pad, y, zb), tick_text(y, yt), LABEL, ALIGN.AlignRight | ALIGN.AlignVCenter)
+    labels += [((x0 - pad, y, zb), tick_text(y, yt), label, ALIGN.AlignRight | ALIGN.AlignVCenter)
                for y in yt]
-    labels += [((zx - pad, zy, z), tick_text(v, zt), LABEL, ALIGN.AlignRight | ALIGN.AlignVCenter)
+    labels += [((zx - pad, zy, z), tick_text(v, zt), label, ALIGN.AlignRight | ALIGN.AlignVCenter)
                for v, z in zip(zt, zs, strict=True)]
-    labels.append(((0.5 * (x0 + x1), y0 - 2.6 * pad, zb), "x", TITLE, ALIGN.AlignHCenter))
+    labels.append(((0.5 * (x0 + x1), y0 - 2.6 * pad, zb), "x", title, ALIGN.AlignHCenter))
     if not one_d:
-        labels.append(((x0 - 2.6 * pad, 0.5 * (y0 + y1), zb), "y", TITLE, ALIGN.AlignRight))
-    labels.append(((zx, zy, z_hi + 0.5 * pad), "f(x)" if one_d else "f(x, y)", TITLE,
+        labels.append(((x0 - 2.6 * pad, 0.5 * (y0 + y1), zb), "y", title, ALIGN.AlignRight))
+    labels.append(((zx, zy, z_hi + 0.5 * pad), "f(x)" if one_d else "f(x, y)", title,
                    ALIGN.AlignHCenter))
     return _segments(grid), _segments(axes), labels

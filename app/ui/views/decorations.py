@@ -92,6 +92,7 @@ class LabelsItem(gl.GLGraphicsItem.GLGraphicsItem):
         self.font.setPointSize(font_size)
         self.occluder = None     # (eye (3,), anchors (k, 3)) -> hidden (k,) bool
         self.drawn: list[tuple[str, QRectF]] = []
+        self.title_color = TITLE_COLOR        # labels of this colour are placed first
 
     def set_scale(self, scale: float) -> None:
         """Text ``scale`` times larger (a frame rendered at N× the pixels, same layout)."""
@@ -136,9 +137,10 @@ class LabelsItem(gl.GLGraphicsItem.GLGraphicsItem):
         painter.setRenderHints(QPainter.RenderHint.Antialiasing
                                | QPainter.RenderHint.TextAntialiasing)
         placed: list[QRectF] = []
-        self.drawn: list[tuple[str, QRectF]] = []      # what the last paint showed, where
+        self.drawn = []                               # what the last paint showed, where
         # titles (white) first: a tick label that would overlap one is left out
-        order = sorted(range(len(self.labels)), key=lambda i: self.labels[i][2] != TITLE_COLOR)
+        order = sorted(range(len(self.labels)),
+                       key=lambda i: self.labels[i][2] != self.title_color)
         for i in order:
             (x, y, z), text, color, align = self.labels[i]
             if hidden[i]:

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSlider, QVBoxL
 
 from app.core.walks import Walks
 from app.ui.signals import wire
-from app.ui.views.trails2d import TrailsItem, fill_legend
+from app.ui.views.theme import theme
+from app.ui.views.trails2d import TrailsItem, fill_legend, theme_plot
 
 TICKS_PER_STEP = 10   # the slider moves in tenths of a step
 
@@ -22,6 +23,7 @@ class LossPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.walks: Walks | None = None
+        self.theme_name = "dark"
         self._connected = None
         self.plot = pg.PlotWidget(background=(24, 26, 33))
         self.plot.setLabel("bottom", "step")
@@ -55,10 +57,19 @@ class LossPanel(QWidget):
 
     def connect_model(self, model, connect: bool = True) -> None:
         pairs = ((model.walks_changed, self.set_walks),
+                 (model.scene_changed, self.set_scene),
                  (model.position_changed_slow, self.set_position),
                  (self.seek_requested, model.seek))
         wire(pairs, connect)
         self._connected = model if connect else None
+
+    def set_scene(self, scene) -> None:
+        """Only the look: dark or light."""
+        if scene.theme != self.theme_name:
+            self.theme_name = scene.theme
+            theme_plot(self.plot, self.legend, theme(scene.theme))
+            t = theme(scene.theme)
+            self.step_line.setPen(pg.mkPen(*t.text, 160))
 
     def dispose(self) -> None:
         if self._connected is not None:

@@ -18,7 +18,8 @@ from app.core.expression import CompiledFunction
 from app.core.pictures import MapPicture
 from app.core.walks import Walks
 from app.ui.signals import wire
-from app.ui.views.trails2d import TrailsItem, fill_legend, set_dots, walker_dots
+from app.ui.views.theme import theme
+from app.ui.views.trails2d import TrailsItem, fill_legend, set_dots, theme_plot, walker_dots
 
 PREVIEW = (255, 255, 255, 170)
 BACKGROUND = (24, 26, 33)
@@ -74,6 +75,7 @@ class MapView(pg.PlotWidget):
         self.basins: BasinMap | None = None
         self.position = 0.0
         self.selected = 0
+        self.theme_name = "dark"
         self._connected = None
         self.setBackground(BACKGROUND)
         self.setToolTip("Click or drag to put the walker's start there; right-drag pans, "
@@ -113,6 +115,7 @@ class MapView(pg.PlotWidget):
     def connect_model(self, model, connect: bool = True) -> None:
         """Receive the model's values (``connect=False`` disconnects)."""
         pairs = ((model.map_changed, self.set_picture),
+                 (model.scene_changed, self.set_scene),
                  (model.function_changed, self.set_function),
                  (model.walks_changed, self.set_walks),
                  (model.position_changed_slow, self.set_position),
@@ -134,6 +137,16 @@ class MapView(pg.PlotWidget):
     # ---- model → view -----------------------------------------------------------------------
     def set_function(self, func: CompiledFunction) -> None:
         self.func = func
+
+    def set_scene(self, scene) -> None:
+        """Only the look: dark or light."""
+        if scene.theme != self.theme_name:
+            self.theme_name = scene.theme
+            t = theme(scene.theme)
+            theme_plot(self, self.legend, t)
+            self.slope_text.setColor(t.text)
+            self.next_step.setPen(pg.mkPen(t.text, width=2))
+            self.next_step.setSymbolBrush(t.text)
 
     def set_picture(self, picture: MapPicture) -> None:
         self.picture = picture

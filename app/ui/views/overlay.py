@@ -101,6 +101,7 @@ class OverlayItem(gl.GLGraphicsItem.GLGraphicsItem):
                 p.setPen(Qt.PenStyle.NoPen)
                 if color in ("start", "end"):
                     p.setBrush(START if color == "start" else END)
+                    p.setPen(QColor(self.text.red(), self.text.green(), self.text.blue(), 140))
                     p.drawEllipse(QPointF(x + 0.45 * px, y), 0.28 * px, 0.28 * px)
                 else:
                     p.setBrush(QColor(color))

@@ -90,3 +90,14 @@ def fill_legend(legend: pg.LegendItem, walks_colors: list[str], labels: list[str
     for color, label in zip(walks_colors, labels, strict=True):
         sample = pg.PlotDataItem(pen=pg.mkPen(color, width=3))
         legend.addItem(sample, label)
+
+
+def theme_plot(plot: pg.PlotWidget, legend: pg.LegendItem, t) -> None:
+    """A pyqtgraph plot in theme ``t``: background, axes, their text, the legend's panel."""
+    plot.setBackground(t.background)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(t.dim))
+        axis.setTextPen(pg.mkPen(t.text))
+    legend.setBrush(pg.mkBrush(*t.background, 170))
+    legend.setLabelTextColor(t.text)

@@ -21,11 +21,11 @@ from app.ui.views.axes import axes_geometry
 from app.ui.views.decorations import SURFACE_OPTIONS, LabelsItem, surface_occluder
 from app.ui.views.glcache import CachedGLView
 from app.ui.views.overlay import OverlayItem
+from app.ui.views.theme import DARK, Theme, theme
 from app.ui.views.walkers3d import WalkersGL
 
-BACKGROUND = (24, 26, 33)
-AXIS_RGBA = (0.75, 0.78, 0.85, 0.9)
-GRID_RGBA = (0.55, 0.58, 0.65, 0.35)
+AXIS_RGBA = DARK.axis
+GRID_RGBA = DARK.grid
 DEFAULT_CAMERA = Camera()
 ONE_D_CAMERA = Camera(azimuth=-90.0, elevation=18.0)
 CAMERA_SETTLE_MS = 300     # a camera move is reported once the user stops moving it
@@ -68,11 +68,12 @@ class MountainView(CachedGLView):
             self.setFormat(fmt)
         self.picture: SurfacePicture | None = None
         self.scene_value: Scene | None = None
+        self.theme = DARK
         self.mesh_error = ""
         self._camera: Camera | None = None   # the scene's camera (None: fitted default)
         self._before_move: Camera | None = None
         self._connected = None
-        self.setBackgroundColor(BACKGROUND)
+        self.setBackgroundColor(DARK.background)
         self.setMinimumSize(320, 240)
         self.setToolTip("Drag to orbit, Ctrl+drag or middle-drag to pan, wheel to zoom")
         self._settle = QTimer(self)
@@ -118,8 +119,7 @@ class MountainView(CachedGLView):
             fmt = QSurfaceFormat(self.format())
             fmt.setAlphaBufferSize(8)
             self.setFormat(fmt)
-        r, g, b = BACKGROUND
-        self.setBackgroundColor((r, g, b, 0) if on else BACKGROUND)
+        self.setBackgroundColor((*self.theme.background, 0 if on else 255))
         self.static_changed()
 
     def connect_model(self, model, connect: bool = True) -> None:
@@ -146,7 +146,9 @@ class MountainView(CachedGLView):
         self.surface.setVisible(True)
         self.wire.setData(pos=picture.wire if len(picture.wire) else np.zeros((2, 3)))
         self.arrows.setData(pos=picture.arrows if len(picture.arrows) else np.zeros((2, 3)))
-        grid, axes, labels = axes_geometry(picture.domain, mesh.vscale, one_d=picture.dim == 1)
+        t = self.theme
+        grid, axes, labels = axes_geometry(picture.domain, mesh.vscale, one_d=picture.dim == 1,
+                                           colors=(t.qcolor(t.text), t.qcolor(t.title)))
         self.grid.setData(pos=grid)
         self.axes.setData(pos=axes)
         self.labels.set_labels(labels)
@@ -189,8 +191,25 @@ class MountainView(CachedGLView):
     def set_surface_error(self, message: str) -> None:
         self.mesh_error = message
 
+    def set_theme(self, t: Theme) -> None:
+        """Dark (screen) or light (paper): background, axes, grid, labels, overlays."""
+        if t == self.theme:
+            return
+        self.theme = t
+        alpha = self.opts["bgcolor"][3] if len(self.opts["bgcolor"]) == 4 else 1.0
+        self.setBackgroundColor((*t.background, round(255 * alpha)))
+        self.axes.setData(color=t.axis)
+        self.grid.setData(color=t.grid)
+        self.wire.setData(color=t.wire)
+        self.labels.title_color = t.qcolor(t.title)
+        self.overlay.set_theme(t.qcolor(t.text), t.panel)
+        if self.picture is not None:
+            self.set_surface(self.picture)        # labels in the new colours
+        self.static_changed()
+
     def set_scene(self, scene: Scene) -> None:
         self.scene_value = scene
+        self.set_theme(theme(scene.theme))
         if self.overlay.bar is not None and self.overlay.bar[0] != scene.cmap:
             self.overlay.bar = (scene.cmap, *self.overlay.bar[1:])
             self.overlay.update()
