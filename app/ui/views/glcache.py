@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QVector3D
+from PySide6.QtGui import QImage, QVector3D
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
 
@@ -165,8 +165,56 @@ class CachedGLView(gl.GLViewWidget):
         return m[0, :3] / np.linalg.norm(m[0, :3]), m[1, :3] / np.linalg.norm(m[1, :3])
 
     def release_cache(self) -> None:
-        if self._cache is not None and self.isValid():
+        if (self._cache is not None or self._resolved is not None) and self.isValid():
             self.makeCurrent()
-            self._cache = None
+            self._cache = self._resolved = None
             self.doneCurrent()
-        self._cache = None
+        self._cache = self._resolved = None
+
+    # ---- one frame, read back --------------------------------------------------------------
+    _resolved: QOpenGLFramebufferObject | None = None   # single-sampled copy for the readback
+    _read_size: tuple[int, int] | None = None
+
+    def read_frame(self) -> np.ndarray:
+        """Paint once and read the widget's own framebuffer: an (h, w, 4) RGBA uint8 array
+        (a bottom-up view, flipped by slicing). Unlike ``grabFramebuffer`` there is no QImage:
+        one paintGL, one multisample resolve (a blit) if the framebuffer has samples, one
+        glReadPixels into numpy. Alpha is 255 unless the format asks for an alpha channel
+        (then it is what GL holds, un-premultiplied as ``grabFramebuffer`` +
+        ``convertToFormat(RGBA8888)`` would)."""
+        w, h = self.deviceWidth(), self.deviceHeight()
+        alpha = self.format().alphaBufferSize() > 0
+        if self._read_size != (w, h) or not self.isValid():
+            # the first frame at a size: Qt creates (or re-creates) the widget's framebuffer
+            img = self.grabFramebuffer()
+            self._read_size = (img.width(), img.height())
+            img = img.convertToFormat(img.Format.Format_RGBA8888)
+            arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(),
+                                                                  img.bytesPerLine() // 4, 4)
+            return arr[:, : img.width()].copy()
+        self.makeCurrent()
+        try:
+            fbo = self.defaultFramebufferObject()
+            self.paintGL()
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo)
+            if int(GL.glGetIntegerv(GL.GL_SAMPLES)) > 0:   # resolve: glReadPixels needs 1
+                if self._resolved is None or (self._resolved.width(),
+                                              self._resolved.height()) != (w, h):
+                    self._resolved = QOpenGLFramebufferObject(w, h)
+                GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo)
+                GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, self._resolved.handle())
+                GL.glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL.GL_COLOR_BUFFER_BIT,
+                                     GL.GL_NEAREST)
+                GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._resolved.handle())
+            out = np.empty((h, w, 4), np.uint8)
+            GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
+            GL.glReadPixels(0, 0, w, h, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, out)
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo)
+        finally:
+            self.doneCurrent()
+        if not alpha:
+            out[..., 3] = 255
+            return out[::-1]
+        img = QImage(out[::-1].tobytes(), w, h, 4 * w, QImage.Format.Format_RGBA8888_Premultiplied)
+        img = img.convertToFormat(QImage.Format.Format_RGBA8888)
+        return np.frombuffer(img.constBits(), np.uint8).reshape(h, w, 4).copy()
