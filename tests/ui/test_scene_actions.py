@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from app.core.scene import Camera
@@ -114,3 +116,18 @@ def test_export_dialog_starts_from_a_scene_files_export_section(qtbot):
     qtbot.addWidget(d)
     s = d.settings()
     assert (s.size, s.fps, s.orbit, s.overlay) == ((640, 360), 12, True, False)
+
+
+def test_export_dialog_offers_uses_and_estimates(qtbot, tmp_path):
+    d = ExportDialog(speed=8.0, steps=80, path=str(tmp_path / "walk.gif"))
+    qtbot.addWidget(d)
+    uses = [d.size_box.itemText(i) for i in range(d.size_box.count())]
+    assert any("newsletter" in u and u.startswith("600x") for u in uses)
+    assert any(u.startswith("1080x1080") for u in uses)
+    d.size_box.setCurrentIndex(next(i for i, u in enumerate(uses) if "newsletter" in u))
+    assert d.settings().size == (600, 338)
+    first = d.estimate.text()
+    assert "s," in first and ("MB" in first or "KB" in first)
+    d.seconds.setValue(2.0)                                    # shorter: fewer frames, smaller
+    assert d.estimate.text() != first and d.estimate.text().startswith("60 frames, 2.0 s")
+    assert os.path.isabs(ExportDialog().path.text())           # an absolute default path

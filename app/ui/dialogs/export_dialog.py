@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QProgressDialog,
@@ -27,18 +28,33 @@ from app.export.writers import check_target
 from app.ui.render.export_cli import parse_size
 from app.ui.render.export_run import ExportRun
 
-SIZES = ["1280x720", "1920x1080", "800x600", "640x360", "1080x1080"]
+SIZES = [("1280x720", "slides"), ("1920x1080", "full HD"), ("600x338", "newsletter"),
+         ("800x600", "4:3"), ("1080x1080", "square"), ("1080x1920", "portrait, stories")]
+# rough bytes per pixel per frame, measured on typical exports (for the estimate only)
+BYTES_PER_PIXEL = {"gif": 0.035, "mp4": 0.012, "png": 0.45}
+
+
+def estimate_text(frames: int, fps: float, size: tuple[int, int], kind: str) -> str:
+    """'12.0 s, about 2.1 MB' — how long the animation plays and how big it will be."""
+    seconds = frames / fps
+    size_mb = frames * size[0] * size[1] * BYTES_PER_PIXEL.get(kind, 0.05) / 1e6
+    shown = f"{size_mb:.1f} MB" if size_mb >= 0.1 else f"{size_mb * 1000:.0f} KB"
+    return f"{frames} frames, {seconds:.1f} s, about {shown}"
 
 
 class ExportDialog(QDialog):
     """Collects an output path and AnimationSettings."""
 
-    def __init__(self, parent: QWidget | None = None, *, path: str = "gradient-mountain.gif",
-                 speed: float = 8.0, initial: AnimationSettings | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, path: str | None = None,
+                 speed: float = 8.0, initial: AnimationSettings | None = None,
+                 steps: int = 0) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export animation")
         form = QFormLayout(self)
-        self.path = QLineEdit(path)
+        from app.ui.dialogs.image_dialog import default_picture_path
+
+        self.steps = steps
+        self.path = QLineEdit(path or default_picture_path("gradient-mountain.gif"))
         self.path.setToolTip("A .gif, an .mp4, or a folder name for PNG frames")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._on_browse_clicked)
@@ -48,8 +64,10 @@ class ExportDialog(QDialog):
         form.addRow("Save to", row)
         self.size_box = QComboBox()
         self.size_box.setEditable(True)
-        self.size_box.addItems(SIZES)
-        self.size_box.setToolTip("Frame size in pixels, independent of the window")
+        for size, use in SIZES:
+            self.size_box.addItem(f"{size}  ({use})", size)
+        self.size_box.setToolTip("Frame size in pixels (W×H), independent of the window: "
+                                 "pick a use or type your own")
         form.addRow("Frame size", self.size_box)
         self.fps = QSpinBox()
         self.fps.setRange(1, 120)
@@ -71,6 +89,13 @@ class ExportDialog(QDialog):
         self.overlay.setChecked(True)
         form.addRow(self.orbit)
         form.addRow(self.overlay)
+        self.estimate = QLabel()
+        self.estimate.setToolTip("How long the animation plays and roughly how big the file is")
+        form.addRow("Estimate", self.estimate)
+        for signal in (self.size_box.currentTextChanged, self.fps.valueChanged,
+                       self.speed.valueChanged, self.seconds.valueChanged,
+                       self.path.textChanged):
+            signal.connect(self._on_any_changed)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -78,10 +103,36 @@ class ExportDialog(QDialog):
         form.addRow(buttons)
         if initial is not None:
             self.set_settings(initial)
+        self._on_any_changed()
+
+    def size_text(self) -> str:
+        """The typed or chosen 'WxH' (a preset's use in brackets is ignored)."""
+        return self.size_box.currentText().split("(")[0].strip()
+
+    def _on_any_changed(self, *_args) -> None:
+        try:
+            s = self.settings()
+        except ValueError as e:
+            self.estimate.setText(str(e))
+            return
+        from app.export.writers import output_format
+
+        try:
+            kind = output_format(self.path.text().strip() or "x.gif")
+        except ExportError as e:
+            self.estimate.setText(str(e))
+            return
+        n = s.frame_count(self.steps, s.speed or 8.0)
+        self.estimate.setText(estimate_text(n, s.fps, s.size, kind))
 
     def set_settings(self, s: AnimationSettings) -> None:
         """Show ``s`` (e.g. a scene file's export section)."""
-        self.size_box.setCurrentText(f"{s.size[0]}x{s.size[1]}")
+        text = f"{s.size[0]}x{s.size[1]}"
+        index = self.size_box.findData(text)
+        if index >= 0:
+            self.size_box.setCurrentIndex(index)
+        else:
+            self.size_box.setCurrentText(text)
         self.fps.setValue(round(s.fps))
         if s.speed is not None:
             self.speed.setValue(s.speed)
@@ -97,7 +148,7 @@ class ExportDialog(QDialog):
             self.path.setText(path)
 
     def settings(self) -> AnimationSettings:
-        return AnimationSettings(size=parse_size(self.size_box.currentText()),
+        return AnimationSettings(size=parse_size(self.size_text()),
                                  fps=float(self.fps.value()), speed=self.speed.value(),
                                  seconds=self.seconds.value(), orbit=self.orbit.isChecked(),
                                  overlay=self.overlay.isChecked())
@@ -147,7 +198,8 @@ def export_from_window(window) -> ExportRun | None:
     window.view.flush_camera()
     initial = (AnimationSettings.from_export_dict(window.export_settings)
                if window.export_settings else None)
-    dialog = ExportDialog(window, speed=window.model.scene.speed, initial=initial)
+    steps = window.walks.end if window.walks is not None else 0
+    dialog = ExportDialog(window, speed=window.model.scene.speed, initial=initial, steps=steps)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     path = dialog.path.text().strip()
@@ -157,8 +209,12 @@ def export_from_window(window) -> ExportRun | None:
         force = False
         try:
             check_target(path)
-        except TargetExists as e:
-            answer = QMessageBox.question(window, "Overwrite?", f"{e}\n\nOverwrite it?")
+        except TargetExists:
+            answer = QMessageBox.question(
+                window, "Replace the file?",
+                f"“{path}” already exists.\n\nDo you want to replace it?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Yes:
                 return None
             force = True

@@ -36,13 +36,18 @@ class FrameSource:
 
     def __init__(self, scene: Scene, settings: AnimationSettings) -> None:
         from app.ui.model import SceneModel
-        from app.ui.views.map_view import MapView
-        from app.ui.views.view3d import EXPORT_SAMPLES, MountainView
 
         self.scene, self.settings = scene, settings
         self.model = SceneModel(scene)
         self.one_d = scene.dim == 1
-        self.view: Any = MapView() if self.one_d else MountainView(samples=EXPORT_SAMPLES)
+        if self.one_d:             # imported only when needed (the map costs ~0.2 s)
+            from app.ui.views.map_view import MapView
+
+            self.view: Any = MapView()
+        else:
+            from app.ui.views.view3d import EXPORT_SAMPLES, MountainView
+
+            self.view = MountainView(samples=EXPORT_SAMPLES)
         self.view.connect_model(self.model)
         w, h = self.view_pixels
         self.view.setMinimumSize(1, 1)       # small frames too (the window's view has a minimum)
