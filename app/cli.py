@@ -104,6 +104,8 @@ def build_parser() -> _Parser:
                    "one picture of the final frame")
     e.add_argument("--scale", type=int, default=1, metavar="N",
                    help="a picture (.png) with N× the pixels and the same layout (1–4)")
+    e.add_argument("--show-function", action="store_true",
+                   help="the caption shows f, typeset")
     e.add_argument("--transparent", action="store_true",
                    help="a picture (.png) on a transparent background")
     e.add_argument("--size", metavar="WxH", help="frame size (1280x720, or the scene file's)")
@@ -179,8 +181,9 @@ def _cmd_export(a: argparse.Namespace) -> int:
 
     if not 1 <= a.scale <= 4:
         raise UsageError("--scale must be 1, 2, 3 or 4")
-    settings = dataclasses.replace(settings_from_args(a, export), scale=a.scale,
-                                   transparent=a.transparent)
+    base = settings_from_args(a, export)
+    settings = dataclasses.replace(base, scale=a.scale, transparent=a.transparent,
+                                   show_function=a.show_function or base.show_function)
     return still_command(a, scene, UsageError, settings)
 
 

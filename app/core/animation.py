@@ -25,6 +25,7 @@ class AnimationSettings:
     overlay: bool = True
     hold: float = 1.0               # seconds the last frame is held
     scale: int = 1                  # render N× the pixels with the same layout (1–4)
+    show_function: bool = False     # the caption shows f, typeset
     transparent: bool = False       # a transparent background (PNG only)
 
     def __post_init__(self) -> None:
@@ -56,7 +57,8 @@ class AnimationSettings:
         """Settings from a scene file's (validated) ``export`` section; defaults elsewhere."""
         export = export or {}
         changes: dict[str, Any] = {k: export[k] for k in ("fps", "speed", "frames", "seconds",
-                                                          "orbit", "overlay") if k in export}
+                                                          "orbit", "overlay", "show_function")
+                                   if k in export}
         if "size" in export:
             changes["size"] = tuple(int(v) for v in export["size"])
         return replace(cls(), **changes)
@@ -64,7 +66,7 @@ class AnimationSettings:
     def to_export_dict(self) -> dict[str, Any]:
         """The ``export`` section of a scene file."""
         out: dict[str, Any] = {"size": list(self.size), "fps": self.fps, "orbit": self.orbit,
-                               "overlay": self.overlay}
+                               "overlay": self.overlay, "show_function": self.show_function}
         for key in ("speed", "frames", "seconds"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)

@@ -21,6 +21,7 @@ EXPORT_CHECKS = {      # known export settings: (test, what it must be)
     "speed": (lambda v: _is_num(v) and v > 0, "a positive number"),
     "orbit": (lambda v: isinstance(v, bool), "true or false"),
     "overlay": (lambda v: isinstance(v, bool), "true or false"),
+    "show_function": (lambda v: isinstance(v, bool), "true or false"),
 }
 
 

@@ -226,3 +226,17 @@ def test_light_theme_for_print(tmp_path, make_window, qtbot):
     frame = w.view.render_array()
     assert (frame[1, 1, :3] == 255).all()
     assert w.map.backgroundBrush().color().name() == "#ffffff"
+
+
+def test_caption_can_show_f_typeset(qtbot):
+    from app.ui.render.caption import band_height
+
+    scene = Scene.from_preset("himmelblau", resolution=40)
+    size = (1000, 450)
+    band = band_height(size, 1, 1)
+    plain = render_still(scene, AnimationSettings(size=size))[-band:, :, :3].astype(int)
+    typeset = render_still(scene, AnimationSettings(size=size, show_function=True))
+    typeset = typeset[-band:, :, :3].astype(int)
+    changed = np.abs(typeset - plain).max(axis=-1) > 40
+    cols = np.flatnonzero(changed.any(axis=0))
+    assert changed.sum() > 150 and cols.min() > size[0] // 2   # f, at the right of the line

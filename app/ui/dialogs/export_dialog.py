@@ -86,9 +86,11 @@ class ExportDialog(QDialog):
         form.addRow("At most (s)", self.seconds)
         self.orbit = QCheckBox("Orbit the camera slowly")
         self.overlay = QCheckBox("Caption: step, f, ‖∇f‖, rule and η")
+        self.show_function = QCheckBox("Caption shows f, typeset")
         self.overlay.setChecked(True)
         form.addRow(self.orbit)
         form.addRow(self.overlay)
+        form.addRow(self.show_function)
         self.estimate = QLabel()
         self.estimate.setToolTip("How long the animation plays and roughly how big the file is")
         form.addRow("Estimate", self.estimate)
@@ -151,7 +153,8 @@ class ExportDialog(QDialog):
         return AnimationSettings(size=parse_size(self.size_text()),
                                  fps=float(self.fps.value()), speed=self.speed.value(),
                                  seconds=self.seconds.value(), orbit=self.orbit.isChecked(),
-                                 overlay=self.overlay.isChecked())
+                                 overlay=self.overlay.isChecked(),
+                                 show_function=self.show_function.isChecked())
 
 
 def run_export(window, scene, path: str, settings: AnimationSettings, *,

@@ -49,8 +49,10 @@ def _entries(walks: Walks, position: float, detail: int) -> list[tuple[QColor, s
 
 def draw_band(width: int, height: int, walks: Walks, position: float, *, px: int,
               background: tuple[int, int, int, int] = (24, 26, 33, 255),
-              ink: QColor = TEXT, dim_ink: QColor = DIM) -> np.ndarray:
-    """The band as (height, width, 4) RGBA uint8, its text ``px`` pixels tall."""
+              ink: QColor = TEXT, dim_ink: QColor = DIM,
+              formula: np.ndarray | None = None) -> np.ndarray:
+    """The band as (height, width, 4) RGBA uint8, its text ``px`` pixels tall; ``formula``
+    (an RGBA image of f, typeset) goes at the right of the first line when there is room."""
     img = QImage(width, height, QImage.Format.Format_RGBA8888)
     img.fill(QColor(*background))
     p = QPainter(img)
@@ -75,6 +77,16 @@ def draw_band(width: int, height: int, walks: Walks, position: float, *, px: int
     p.setPen(ink)
     p.drawText(QPointF(x, y + 0.35 * px), _elide(fm, head, width - 2 * pad - flags_w))
     fx = width - pad - flags_w
+    if formula is not None and formula.shape[0] > 0:
+        fh, fw = formula.shape[:2]
+        used = pad + fm.horizontalAdvance(head) + 1.5 * px
+        if len(walks) == 1:            # the walker's swatch and label follow the numbers
+            used += 2.2 * px + fm.horizontalAdvance(walks.scene.walkers[0].label) + px
+        room = fx - used
+        if fw <= room and fh <= 1.4 * px:       # else the numbers win: no overlap
+            tile = np.ascontiguousarray(formula)
+            img_f = QImage(tile.data, fw, fh, 4 * fw, QImage.Format.Format_RGBA8888)
+            p.drawImage(QPointF(fx - fw - 1.0 * px, y - fh / 2), img_f)
     if fx > pad + fm.horizontalAdvance(head) * 0.5:
         for color, text in flags:
             p.setBrush(color)

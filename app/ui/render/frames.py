@@ -67,6 +67,7 @@ class FrameSource:
         self.model.walks_changed.connect(self._on_model_walks_changed)
         self._azimuth = 0.0
         self.position = 0.0
+        self._formula_image: np.ndarray | None = None
 
     def _on_model_walks_changed(self, walks: Walks) -> None:
         self.walks = walks
@@ -143,9 +144,24 @@ class FrameSource:
             t = theme(self.scene.theme)
             bg = (0, 0, 0, 0) if s.transparent else (*t.background, 255)
             band = draw_band(fw, fh - h, self.walks, self.position, px=font_px(fh, s.scale),
-                             background=bg, ink=t.qcolor(t.text), dim_ink=t.qcolor(t.dim))
+                             background=bg, ink=t.qcolor(t.text), dim_ink=t.qcolor(t.dim),
+                             formula=self._formula(font_px(fh, s.scale), t.text))
             rgba = np.concatenate([rgba, band], axis=0)
         return np.ascontiguousarray(rgba)     # the readback is a bottom-up view, flipped
+
+    def _formula(self, px: int, color: tuple[int, int, int]) -> np.ndarray | None:
+        """f typeset for the caption (once per export), or None."""
+        if not self.settings.show_function or self.walks is None:
+            return None
+        if self._formula_image is None:
+            from app.core.math_text import latex_of_function, render_math
+
+            try:
+                tex = latex_of_function(self.walks.func)
+                self._formula_image = render_math(tex, fontsize=0.95 * px, color=color, dpi=72)
+            except ValueError:
+                self._formula_image = np.zeros((0, 0, 4), np.uint8)
+        return self._formula_image
 
     def close(self) -> None:
         from PySide6.QtCore import QCoreApplication, QEvent
