@@ -11,6 +11,7 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image, ImageSequence
 
+from app.export.encoders import ffmpeg_file_url
 from app.export.errors import ExportError
 
 _PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+255\s")  # then one whitespace byte
@@ -47,8 +48,8 @@ def _rgb(im: Image.Image) -> np.ndarray:
 def _read_mp4(path: Path) -> list[np.ndarray]:
     # FFmpeg decodes to a stream of PPM images ("P6\n<w> <h>\n255\n" + RGB bytes each).
     # (imageio_ffmpeg.read_frames leaves its pipes open: a ResourceWarning per call.)
-    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path),
-           "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error",
+           "-i", ffmpeg_file_url(path), "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
     done = subprocess.run(cmd, capture_output=True, check=False)
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()

@@ -2,13 +2,15 @@
 
 Nothing is lost or half-written: the output goes to a hidden temporary name beside the
 target (``.out.gif.partial-1a2b3c4d.gif``) and is renamed over it only when complete; a
-cancel, an error or an exception from the frame source deletes the temporary and leaves
-any old target as it was. Encoding runs on a background thread fed by a small bounded
-queue, so the caller (the GUI thread, rendering) and the encoder use both cores.
+cancel, a ``stop()`` request (Ctrl+C, SIGTERM, a closed window), an error (disk full, the
+file-size limit) or an exception from the frame source deletes the temporary and leaves any
+old target as it was. Encoding runs on a background thread fed by a small bounded queue, so
+the caller (the GUI thread, rendering) and the encoder use both cores.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import os
@@ -94,44 +96,65 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False) -> tuple[
 def export_frames(frames: Iterable[np.ndarray], path: str | os.PathLike[str], *,
                   fps: float = 30, force: bool = False,
                   progress: Callable[[int], bool | None] | None = None,
-                  total: int | None = None) -> ExportResult:
+                  total: int | None = None,
+                  stop: Callable[[], bool] | None = None) -> ExportResult:
     """Write ``frames`` (HxWx3 or HxWx4 uint8; alpha is dropped) to ``path``; see the module.
 
     ``progress(n)`` is called on the caller's thread after the n-th frame (1, 2, …) has been
-    handed to the encoder; returning True cancels (``ExportCancelled``). ``total`` caps the
-    number of frames taken, so an endless frame source is fine. Frames are copied, so the
-    source may reuse its buffer. The format follows ``path`` (see ``output_format``).
+    handed to the encoder; returning True cancels (``ExportCancelled``). ``stop()`` is asked
+    after every frame and while the encoder finishes, up to the moment the file is renamed
+    into place: True cancels too (it may be set from a signal handler or another thread).
+    ``total`` caps the number of frames taken, so an endless frame source is fine. Frames are
+    copied, so the source may reuse its buffer. The source is closed (if it has ``close``,
+    as a generator does) when the export ends, so its clean-up runs now, not whenever it is
+    garbage-collected. The format follows ``path`` (see ``output_format``).
     """
     started = time.perf_counter()
     target, kind = check_target(path, force=force)
     rate = float(fps) if isinstance(fps, numbers.Real) and not isinstance(fps, bool) else math.nan
     if not (math.isfinite(rate) and 0 < rate <= 1000):
         raise ExportError(f"fps must be a number in (0, 1000], not {fps!r}")
+    stopped = stop if stop is not None else (lambda: False)
     temp = _make_temp(target, kind)
-    pipeline = _Pipeline(lambda size: _open_encoder(kind, temp, size, rate), target)
     count = 0
     try:
-        source = iter(frames) if total is None else islice(frames, max(0, total))
-        size: tuple[int, int] | None = None
-        for frame in source:
-            rgb = _as_rgb(frame, count, size)
-            size = rgb.shape[:2]
-            pipeline.put(rgb)
-            count += 1
-            if progress is not None and progress(count):
-                raise ExportCancelled("export cancelled")
-        if count == 0:
-            raise ExportError("no frames to export")
-        pipeline.finish()
+        pipeline = _Pipeline(lambda size: _open_encoder(kind, temp, size, rate), target)
         try:
-            _commit(temp, target, kind, force)
-        except OSError as exc:
-            raise _write_error(target, exc) from exc
-    except BaseException:      # incl. the frame source's own errors, re-raised unchanged
-        pipeline.abort()
+            source = iter(frames) if total is None else islice(frames, max(0, total))
+            size: tuple[int, int] | None = None
+            for frame in source:
+                rgb = _as_rgb(frame, count, size)
+                size = rgb.shape[:2]
+                pipeline.put(rgb)
+                count += 1
+                if (progress is not None and progress(count)) or stopped():
+                    raise ExportCancelled("export cancelled")
+            if count == 0:
+                raise ExportError("no frames to export")
+            pipeline.finish(stopped)
+            if stopped():
+                raise ExportCancelled("export cancelled")
+            try:
+                _commit(temp, target, kind, force)
+            except OSError as exc:
+                raise _write_error(target, exc) from exc
+        except BaseException:      # incl. the frame source's own errors, re-raised unchanged
+            pipeline.abort()
+            raise
+    except BaseException:
         _remove(temp)
+        _close_quietly(frames)
         raise
+    _close_quietly(frames)
     return ExportResult(target, count, time.perf_counter() - started)
+
+
+def _close_quietly(frames: object) -> None:
+    """Close a generator (or anything with ``close``); its errors would hide the real one."""
+    close = getattr(frames, "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            close()
 
 
 def _as_rgb(frame: np.ndarray, index: int, size: tuple[int, int] | None) -> np.ndarray:
@@ -154,7 +177,9 @@ def _open_encoder(kind: Format, temp: Path, size: tuple[int, int], fps: float) -
 
 
 class _Pipeline:
-    """One background thread encoding queued frames; its errors surface in put/finish."""
+    """One background thread that owns the encoder: it opens it on the first frame, writes
+    the queued frames, closes it after the last one, or aborts it on an error or a stop.
+    Its errors surface in ``put``/``finish``."""
 
     def __init__(self, make_encoder: Callable[[tuple[int, int]], Encoder], target: Path) -> None:
         self._make = make_encoder
@@ -167,13 +192,15 @@ class _Pipeline:
         self._thread.start()
 
     def _run(self) -> None:
+        last = False
         while not self._stop.is_set():
             try:
                 frame = self._queue.get(timeout=0.05)
             except queue.Empty:
                 continue
             if frame is None:
-                return
+                last = True
+                break
             if self._error is not None:
                 continue          # keep draining so put() never blocks
             try:
@@ -182,6 +209,17 @@ class _Pipeline:
                 self._encoder.write(frame)
             except BaseException as exc:
                 self._error = exc
+        encoder = self._encoder
+        if encoder is None:
+            return
+        if last and self._error is None and not self._stop.is_set():
+            try:
+                encoder.close()
+                return
+            except BaseException as exc:
+                self._error = exc
+        with contextlib.suppress(Exception):   # abort() does not raise; if it did, the
+            encoder.abort()                     # export's own error is the one to report
 
     def _raise_error(self) -> None:
         if isinstance(self._error, OSError):
@@ -193,23 +231,23 @@ class _Pipeline:
         self._raise_error()
         self._queue.put(frame)
 
-    def finish(self) -> None:
-        """Wait for the queued frames, then close the encoder (raising any error)."""
+    def finish(self, stopped: Callable[[], bool]) -> None:
+        """Wait for the queued frames and the encoder's close (raising any error); a
+        ``stopped()`` while waiting cancels."""
         self._queue.put(None)
-        self._thread.join()
+        while self._thread.is_alive():
+            self._thread.join(0.05)
+            if stopped():
+                raise ExportCancelled("export cancelled")
         self._raise_error()
-        assert self._encoder is not None
-        try:
-            self._encoder.close()
-        except OSError as exc:
-            raise _write_error(self._target, exc) from exc
 
     def abort(self) -> None:
         """Stop now and drop queued frames; the encoder releases its files and process."""
         self._stop.set()
+        encoder = self._encoder
+        if encoder is not None:
+            encoder.interrupt()      # e.g. FFmpeg busy finishing the file: stop it now
         self._thread.join()
-        if self._encoder is not None:
-            self._encoder.abort()
 
 
 def _write_error(target: Path, exc: OSError) -> ExportError:
@@ -256,4 +294,5 @@ def _remove(temp: Path) -> None:
     if temp.is_dir() and not temp.is_symlink():
         shutil.rmtree(temp, ignore_errors=True)
     else:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)

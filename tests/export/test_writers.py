@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 from app.export import encoders
+from app.export.errors import os_error_message
 from app.export.readback import read_frames
 from app.export.writers import (
     ExportCancelled,
@@ -310,3 +311,114 @@ def test_export_imports_no_gui_modules():
             "('PySide6', 'pyqtgraph', 'OpenGL', 'shiboken6')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- stop requests, clean-up that cannot fail, the source closed, FFmpeg's protocols -------
+
+def test_stop_half_way_leaves_nothing(old_target: Path):
+    """``stop()`` (a signal handler's or another thread's flag) cancels like ``progress``."""
+    before, names = fingerprint(old_target), listing(old_target.parent)
+    seen: list[int] = []
+    with pytest.raises(ExportCancelled):
+        export_frames(moving_dot(), old_target, force=True, progress=seen.append,
+                      stop=lambda: len(seen) >= N // 2)
+    assert len(seen) == N // 2
+    assert listing(old_target.parent) == names and fingerprint(old_target) == before
+
+
+@pytest.mark.parametrize("name", TARGETS)
+def test_stop_while_the_encoder_finishes_leaves_nothing(tmp_path: Path, name: str):
+    """A stop after the last frame but before the rename (FFmpeg still writing the index)
+    still cancels: nothing is renamed into place."""
+    calls = itertools.count(1)     # calls 1..N come after each frame; later ones while finishing
+    with pytest.raises(ExportCancelled):
+        export_frames(moving_dot(), tmp_path / name, stop=lambda: next(calls) > N)
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", TARGETS)
+def test_the_source_is_closed_when_the_export_ends(tmp_path: Path, name: str):
+    """A generator's clean-up runs before export_frames returns or raises (not at garbage
+    collection, when e.g. the Qt objects it would close may be gone)."""
+    closed: list[str] = []
+
+    def source(n: int, fail: bool = False):
+        try:
+            yield from moving_dot(n=n)
+            if fail:
+                raise RuntimeError("renderer crashed")
+            yield from moving_dot(n=n)
+        finally:
+            closed.append("closed")
+
+    gen = source(5, fail=True)
+    with pytest.raises(RuntimeError, match="renderer crashed"):
+        export_frames(gen, tmp_path / name)
+    assert closed == ["closed"]
+    gen = source(5)
+    export_frames(gen, tmp_path / name, total=7)      # stopped taking half-way: closed too
+    assert closed == ["closed", "closed"]
+    gen = source(5)
+    with pytest.raises(ExportCancelled):
+        export_frames(gen, tmp_path / "other", progress=lambda n: n == 2)
+    assert closed == ["closed"] * 3
+
+
+class _FullDiskFile:
+    """A file on a full disk: writes fail, and so does the flush when it is closed (the
+    buffered bytes cannot go either), the way a real ``open(…, "wb")`` behaves."""
+
+    def __init__(self, path, mode="rb"):
+        self._real = open(path, mode)  # noqa: SIM115 - closed in close()
+
+    def write(self, data) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def writelines(self, lines) -> None:
+        for chunk in lines:
+            self.write(chunk)
+
+    def close(self) -> None:
+        self._real.close()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_gif_on_a_full_disk_leaves_no_partial_file(tmp_path: Path, monkeypatch):
+    """Regression: the GIF encoder's abort() re-raised the failing flush, so the hidden
+    ``.partial`` file was never deleted (and the raw OSError was reported)."""
+    monkeypatch.setattr(encoders, "open", _FullDiskFile, raising=False)
+    with pytest.raises(ExportError, match=r"^cannot write to .*out\.gif: no space left on device$"):
+        export_frames(moving_dot(), tmp_path / "out.gif")
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["pipe:x.mp4", "file:y.mp4", "a:b.mp4", "http:"])
+def test_names_that_look_like_ffmpeg_protocols(tmp_path: Path, monkeypatch, name: str):
+    """FFmpeg reads `pipe:…`, `file:…`, `http:…` as protocols: it is given `file:/abs/path`.
+    A relative name (resolved against the working folder) and a folder named `http:` too."""
+    monkeypatch.chdir(tmp_path)
+    out = name if name.endswith(".mp4") else f"{name}/z.mp4"
+    if not name.endswith(".mp4"):
+        (tmp_path / name).mkdir()
+    result = export_frames(moving_dot(n=5), out)
+    assert result.frames == 5
+    assert len(read_frames(out)) == 5 and len(read_frames(tmp_path / out)) == 5
+    assert listing(Path(out).parent) == [Path(out).name]
+
+
+@pytest.mark.parametrize(("log", "status", "expected"), [
+    ("[out#0/mp4] Error writing trailer: No space left on device", 1, "no space left"),
+    ("av_interleaved_write_frame(): File too large", 1, "file too large"),
+    ("", -25, "file too large"),                     # killed by SIGXFSZ (`ulimit -f`)
+    ("Unknown encoder 'libx265'", 1, "FFmpeg failed (status 1): Unknown encoder"),
+])
+def test_ffmpeg_failures_are_named(tmp_path: Path, log: str, status: int, expected: str):
+    enc = encoders.Mp4Encoder(tmp_path / "a.mp4", (16, 16), 30)
+    enc.abort()
+    enc._log = open(tmp_path / "log", "w+b")  # noqa: SIM115 - closed by _finish
+    enc._log.write(log.encode())
+    with pytest.raises((OSError, ExportError)) as info:
+        enc._finish(status)
+    text = str(info.value) if isinstance(info.value, ExportError) else \
+        os_error_message(info.value)
+    assert expected.lower() in text.lower()

@@ -1,22 +1,41 @@
 """`gradient-mountain export …`: render the animation and write it, with a progress bar.
 
 Works without a display: with DISPLAY unset and Xvfb installed it starts a virtual display
-(PyVirtualDisplay) for the duration of the export.
+for the duration of the export, in a session of its own (a Ctrl+C in the terminal is for
+us, not for it: an X server that dies under Qt takes the process with it, clean-up undone).
+
+Interruptions never leave anything behind and never print a traceback: Ctrl+C, SIGTERM and
+SIGHUP only set a flag (a handler that raised would be swallowed by whichever Qt or
+pyqtgraph callback it landed in, e.g. the GL paint's error handler); the export checks it
+between frames, deletes its partial output and ends with one line and status 128 + signal.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
+import select
 import shutil
+import signal
+import subprocess
 import sys
+import tempfile
+import threading
+import time
+from collections.abc import Generator
 from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
 
 from app.core.animation import AnimationSettings
 from app.core.scene import Scene
-from app.export.errors import ExportError
-from app.ui.render.frames import render_animation, total_frames
+from app.export.errors import ExportCancelled, ExportError
+from app.ui.render.frames import total_frames
+
+XVFB_START_SECONDS = 30
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -35,15 +54,17 @@ def display_for_export():
     if sys.platform != "linux" or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         yield
         return
-    if shutil.which("Xvfb") is None:
+    program = shutil.which("Xvfb")
+    if program is None:
         raise ExportError("no display and no Xvfb: install it (sudo apt-get install xvfb) "
                           "or run under a desktop session")
-    from pyvirtualdisplay import Display
-
     os.environ["QT_QPA_PLATFORM"] = "xcb"
-    disp = Display(visible=False, size=(1920, 1200), color_depth=24,
-                   extra_args=["+extension", "GLX", "+render"])
-    disp.start()
+    if _file_size_limited():
+        # Xvfb inherits `ulimit -f`, and it makes Qt's shared-memory images itself: one
+        # larger than the limit kills it with SIGXFSZ, and Qt with it. Plain X requests.
+        os.environ["QT_XCB_NO_MITSHM"] = "1"
+    server, display = _start_xvfb(program)
+    os.environ["DISPLAY"] = display
     try:
         yield
     finally:
@@ -53,20 +74,155 @@ def display_for_export():
         if app is not None:  # Qt must let go of the display before it goes away
             app.processEvents()
             app.shutdown()
-        disp.stop()
+        os.environ.pop("DISPLAY", None)
+        _stop(server)
 
 
-def _progress_bar(total: int):
-    if not sys.stderr.isatty():
-        return None
+def _start_xvfb(program: str) -> tuple[subprocess.Popen, str]:
+    """Start Xvfb on a free display -> (process, ":N"). Its own session keeps a terminal's
+    Ctrl+C away from it; ``-terminate`` ends it when its last client goes, even if this
+    process is killed outright."""
+    with tempfile.TemporaryFile() as log:
+        read_end, write_end = os.pipe()
+        try:
+            server = subprocess.Popen(
+                [program, "-displayfd", str(write_end), "-screen", "0", "1920x1200x24",
+                 "-nolisten", "tcp", "+extension", "GLX", "+render", "-terminate"],
+                pass_fds=(write_end,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=log, start_new_session=True)
+        except OSError as exc:
+            os.close(read_end)
+            raise ExportError(f"cannot start Xvfb: {exc}") from exc
+        finally:
+            os.close(write_end)
+        with os.fdopen(read_end, "rb") as answer:   # the display number and a newline
+            number, deadline = b"", time.monotonic() + XVFB_START_SECONDS
+            while not number.endswith(b"\n") and time.monotonic() < deadline:
+                if select.select([answer], [], [], 0.1)[0]:
+                    chunk = os.read(answer.fileno(), 16)
+                    if not chunk:
+                        break           # Xvfb exited
+                    number += chunk
+        if number.strip().isdigit():
+            return server, f":{int(number)}"
+        _stop(server)
+        log.seek(0)
+        lines = log.read().decode("utf-8", "replace").strip().splitlines()
+    raise ExportError(f"cannot start Xvfb: {lines[-1] if lines else 'no answer'}")
 
-    def show(n: int) -> None:
-        filled = round(30 * n / max(total, 1))
-        end = "\n" if n >= total else ""
-        sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {n}/{total} frames{end}")
+
+def _file_size_limited() -> bool:
+    try:
+        import resource
+    except ImportError:     # not on this platform
+        return False
+    return resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+class Interrupts:
+    """While entered (on the main thread), SIGINT, SIGTERM and SIGHUP set ``signum`` instead
+    of stopping the process; calling the object asks whether one came. With ``raising``,
+    the handler raises ``KeyboardInterrupt`` instead (for the phases where nothing would
+    swallow it and nothing is on disk yet)."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.raising = False
+        self._previous: dict[int, Any] = {}
+
+    def __call__(self) -> bool:
+        return self.signum is not None
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        if self.signum is None:
+            self.signum = signum
+        if self.raising:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+                sig = getattr(signal, name, None)
+                if sig is not None:
+                    self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous.clear()
+
+    @property
+    def status(self) -> int:
+        """The exit status for the signal that came: 128 + its number (130 for Ctrl+C)."""
+        return 128 + (self.signum or signal.SIGINT)
+
+    @property
+    def message(self) -> str:
+        name = signal.Signals(self.signum or signal.SIGINT).name
+        how = "by Ctrl+C (SIGINT)" if name == "SIGINT" else f"by {name}"
+        return f"error: export interrupted {how}; nothing was written"
+
+
+def frames_until(scene: Scene, settings: AnimationSettings,
+                 stop) -> Generator[np.ndarray, None, None]:
+    """``render_animation``'s frames, stopping early (``ExportCancelled``) once ``stop()``:
+    also while the surface is still being computed (checked several times a second)."""
+    from app.ui.render.frames import FrameSource
+
+    source = FrameSource(scene, settings)
+    try:
+        _wait_ready(source, stop)
+        for i in range(source.total):
+            if stop():
+                raise ExportCancelled("export cancelled")
+            yield source.frame(i)
+    finally:
+        source.close()
+
+
+def _wait_ready(source, stop, timeout: float = 120.0) -> None:
+    """``source.wait_ready`` in short slices, so that a ``stop()`` is seen within ~0.25 s
+    (a signal handler runs only when Python gets control back from Qt's event loop)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            source.wait_ready(timeout=min(0.25, max(0.01, deadline - time.monotonic())))
+            return
+        except RuntimeError:
+            if stop():
+                raise ExportCancelled("export cancelled") from None
+            if getattr(source.view, "mesh_error", "") or time.monotonic() >= deadline:
+                raise
+
+
+class _ProgressBar:
+    """``[#####     ] 12/99 frames`` on a terminal's stderr (nothing otherwise)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.open = False     # a bar is on the line: a message must start a new one
+
+    def __call__(self, n: int) -> None:
+        filled = round(30 * n / max(self.total, 1))
+        end = "\n" if n >= self.total else ""
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {n}/{self.total} frames{end}")
         sys.stderr.flush()
+        self.open = not end
 
-    return show
+    def end_line(self) -> None:
+        if self.open:
+            sys.stderr.write("\n")
+            self.open = False
 
 
 def settings_from_args(a: argparse.Namespace, export: dict | None) -> AnimationSettings:
@@ -99,21 +255,44 @@ def settings_from_args(a: argparse.Namespace, export: dict | None) -> AnimationS
 
 def export_command(a: argparse.Namespace, scene: Scene, usage_error: type[Exception],
                    export: dict | None = None) -> int:
-    """Run the export sub-command; raises ``usage_error`` (one line, status 2) on bad input.
-    ``export`` is the scene file's export section (its settings are the defaults)."""
+    """Run the export sub-command; raises ``usage_error`` (one line, status 2) on bad input
+    or a failed write (disk full, …). Ctrl+C, SIGTERM or SIGHUP: one line, nothing written,
+    status 128 + signal. ``export`` is the scene file's export section (its settings are the
+    defaults)."""
     from app.export.writers import check_target, export_frames
 
-    try:
-        settings = settings_from_args(a, export)
-        check_target(a.out, force=a.force)
-        total = total_frames(scene, settings)
-        with display_for_export():
-            from app.ui.application import application
+    bar: _ProgressBar | None = None
+    with Interrupts() as interrupts:
+        try:
+            interrupts.raising = True           # nothing started yet: stop right there
+            settings = settings_from_args(a, export)
+            check_target(a.out, force=a.force)
+            total = total_frames(scene, settings)
+            interrupts.raising = False          # from here on, the export polls the flag
+            if interrupts():
+                raise ExportCancelled("export cancelled")
+            bar = _ProgressBar(total) if sys.stderr.isatty() else None
+            with display_for_export():
+                from app.ui.application import application
 
-            application()
-            result = export_frames(render_animation(scene, settings), a.out, fps=settings.fps,
-                                   force=a.force, progress=_progress_bar(total), total=total)
-    except (ExportError, ValueError, RuntimeError) as e:
-        raise usage_error(str(e)) from None
+                application()
+                with contextlib.closing(frames_until(scene, settings, interrupts)) as frames:
+                    result = export_frames(frames, a.out, fps=settings.fps, force=a.force,
+                                           progress=bar, total=total, stop=interrupts)
+        except (ExportError, ValueError, RuntimeError, KeyboardInterrupt) as e:
+            interrupts.raising = False
+            if bar is not None:
+                bar.end_line()
+            if interrupts():
+                _say(interrupts.message)
+                return interrupts.status
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            raise usage_error(str(e)) from None
     print(f"wrote {result.frames} frames to {result.path} in {result.seconds:.1f} s")
     return 0
+
+
+def _say(line: str) -> None:
+    with contextlib.suppress(OSError, ValueError):   # stderr gone (SIGHUP: the terminal closed)
+        print(line, file=sys.stderr, flush=True)

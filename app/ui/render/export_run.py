@@ -4,14 +4,22 @@ between two frames the window repaints and answers the user.
 
 ``ExportRun(scene, settings, path).start()`` → ``progress(n, total)`` … then one of
 ``succeeded(ExportResult)``, ``failed(message)`` or ``cancelled()``.
+
+Nothing outlives it: ``cancel()``, closing the window it belongs to (its parent) or the
+application quitting stop the export, and the writer deletes its partial output before the
+run reports ``cancelled`` (when the window or the application goes, ``abort()`` waits for
+that, so the process never exits with a ``.partial`` file beside the target).
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 
-from PySide6.QtCore import QObject, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from app.core.animation import AnimationSettings
 from app.core.scene import Scene
@@ -21,6 +29,7 @@ from app.ui.render.frames import FrameSource
 
 _END = object()        # no more frames
 _CANCEL = object()     # stop: nothing is written
+WRITER_EXIT_SECONDS = 30   # abort(): how long to wait for the writer to clean up
 
 
 class ExportRun(QObject):
@@ -40,29 +49,77 @@ class ExportRun(QObject):
         self._next = 0
         self._queue: queue.Queue = queue.Queue(maxsize=4)
         self._stop = threading.Event()
+        self._writer: threading.Thread | None = None
+        self._starting = False      # start() is waiting for the surface (a nested loop)
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._writer_done.connect(self._on_writer_done)
+        self._window = parent.window() if isinstance(parent, QWidget) else None
+        if self._window is not None:
+            self._window.installEventFilter(self)
+        self._app = QCoreApplication.instance()
+        if self._app is not None:
+            self._app.aboutToQuit.connect(self.abort)
 
     def start(self) -> None:
         """Draw the scene off-screen, then render and encode every frame."""
+        self._starting = True
         try:
             self.source = FrameSource(self.scene, self.settings)
             self.source.wait_ready()
         except (RuntimeError, ValueError) as e:
-            self._finish_failed(str(e))
+            self._starting = False
+            if self.done:
+                self._close()
+            else:
+                self._finish_failed(str(e))
+            return
+        self._starting = False
+        if self.done:          # aborted while the surface was being computed
+            self._close()
             return
         self.total = self.source.total
-        threading.Thread(target=self._write, daemon=True, name="export-writer").start()
+        self._writer = threading.Thread(target=self._write, daemon=True, name="export-writer")
+        self._writer.start()
         self._timer.start()
 
     def cancel(self) -> None:
+        """Stop rendering; the writer deletes what it wrote, then ``cancelled`` follows."""
         if self.done:
             return
         self._stop.set()
         self._timer.stop()
         self._put(_CANCEL)
+
+    def abort(self) -> None:
+        """Cancel and wait (up to ``WRITER_EXIT_SECONDS``) until the writer has deleted its
+        partial output; then ``cancelled``. For when the window or the application goes and
+        the event loop will not deliver the writer's answer."""
+        if self.done:
+            return
+        self.cancel()
+        writer = self._writer
+        if writer is not None:
+            writer.join(WRITER_EXIT_SECONDS)
+        if self.done:           # the writer finished first, e.g. with success
+            return
+        if self._starting:      # inside start()'s wait: start() closes the source after it
+            self.done = True
+        else:
+            self._close()
+        self.cancelled.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            # the window decides in its closeEvent whether it really closes: look after it
+            QTimer.singleShot(0, self, self._on_window_closed)
+        return False
+
+    def _on_window_closed(self) -> None:
+        window = self._window
+        if window is None or not shiboken6.isValid(window) or not window.isVisible():
+            self.abort()
 
     def _put(self, item) -> None:
         while True:
@@ -70,7 +127,7 @@ class ExportRun(QObject):
                 self._queue.put(item, timeout=0.05)
                 return
             except queue.Full:
-                if self.done:
+                if self.done or self._writer is None or not self._writer.is_alive():
                     return
 
     def _frames(self):
@@ -85,13 +142,17 @@ class ExportRun(QObject):
     def _write(self) -> None:
         try:
             result = export_frames(self._frames(), self.path, fps=self.settings.fps,
-                                   force=self.force, total=self.total)
-            self._writer_done.emit(result, None)
+                                   force=self.force, total=self.total, stop=self._stop.is_set)
+            outcome: tuple[object, BaseException | None] = (result, None)
         except BaseException as e:  # handed to the GUI thread as a value
-            self._writer_done.emit(None, e)
+            outcome = (None, e)
+        # the run may be gone by now (its window was deleted): then nobody is listening
+        with contextlib.suppress(RuntimeError):
+            if shiboken6.isValid(self):
+                self._writer_done.emit(*outcome)
 
     def _on_timer_timeout(self) -> None:
-        if self._queue.full() or self.source is None:
+        if self._queue.full() or self.source is None or self._stop.is_set():
             return                                  # the encoder is behind: wait a tick
         try:
             frame = self.source.frame(self._next)
@@ -127,6 +188,12 @@ class ExportRun(QObject):
     def _close(self) -> None:
         self.done = True
         self._timer.stop()
+        if self._window is not None and shiboken6.isValid(self._window):
+            self._window.removeEventFilter(self)
+        if self._app is not None:
+            app, self._app = self._app, None
+            with contextlib.suppress(RuntimeError, TypeError):
+                app.aboutToQuit.disconnect(self.abort)
         if self.source is not None:
             self.source.close()
             self.source = None
