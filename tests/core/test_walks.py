@@ -44,8 +44,12 @@ def test_animation_steps_is_the_longest_walker(race: Walks):
     assert animation_steps([]) == 0
 
 
+# the length of the walk itself: no start hold, no 20 s cap
+WHOLE = {"hold_start": 0.0, "max_seconds": None}
+
+
 def test_frame_count_follows_the_longest_walker(race: Walks):
-    settings = AnimationSettings()
+    settings = AnimationSettings(**WHOLE)
     assert (settings.fps, settings.hold, race.scene.speed) == (FPS, 1.0, SPEED)
     frames = settings.frame_count(race.end, race.scene.speed)
     assert frames == math.ceil(race.end / SPEED * FPS) + 1 + round(FPS)
@@ -57,7 +61,7 @@ def test_frame_count_follows_the_longest_walker(race: Walks):
 
 
 def test_positions_reach_the_end_and_hold_it(race: Walks):
-    settings = AnimationSettings()
+    settings = AnimationSettings(**WHOLE)
     pos = settings.positions(race.end, SPEED)
     assert len(pos) == settings.frame_count(race.end, SPEED)
     assert pos[0] == 0.0 and pos[-1] == race.end
@@ -71,19 +75,20 @@ def test_positions_reach_the_end_and_hold_it(race: Walks):
 
 
 @pytest.mark.parametrize(("settings", "expected"), [
-    (AnimationSettings(frames=100), 100),
-    (AnimationSettings(seconds=2.0), 60),
-    (AnimationSettings(fps=10.0, hold=0.0), math.ceil(345 / SPEED * 10) + 1),
-    (AnimationSettings(frames=10**6), 1325),
-    (AnimationSettings(seconds=0.001), 1),
+    (AnimationSettings(frames=100, **WHOLE), 100),
+    (AnimationSettings(seconds=2.0, **WHOLE), 60),
+    (AnimationSettings(fps=10.0, hold=0.0, **WHOLE), math.ceil(345 / SPEED * 10) + 1),
+    (AnimationSettings(frames=10**6, **WHOLE), 1325),
+    (AnimationSettings(seconds=0.001, **WHOLE), 1),
+    (AnimationSettings(), 600),                         # the default cap: 20 s at 30 fps
 ])
 def test_frame_caps(settings: AnimationSettings, expected: int):
     assert settings.frame_count(345, SPEED) == expected
 
 
 def test_zero_steps_is_one_still_picture_plus_hold():
-    assert AnimationSettings(hold=0.0).frame_count(0, SPEED) == 1
-    assert AnimationSettings().positions(0, SPEED) == [0.0] * 31
+    assert AnimationSettings(hold=0.0, **WHOLE).frame_count(0, SPEED) == 1
+    assert AnimationSettings(**WHOLE).positions(0, SPEED) == [0.0] * 31
 
 
 def test_export_dict_round_trip(tmp_path):
@@ -93,7 +98,7 @@ def test_export_dict_round_trip(tmp_path):
                           overlay=False)
     d = s.to_export_dict()
     assert d == {"size": [640, 480], "fps": 24.0, "orbit": True, "overlay": False,
-                 "speed": 12.0, "seconds": 5.0}
+                 "show_function": False, "speed": 12.0, "seconds": 5.0}
     assert "frames" not in d and "hold" not in d
     assert AnimationSettings.from_export_dict(d) == s
     # the section a scene file holds is accepted by the file's checks and comes back
@@ -168,3 +173,18 @@ def test_animation_steps_of_plain_runs():
     a = run(Quadratic(), "gradient", (1.0, 1.0), 0.1, max_steps=7)
     b = run(Quadratic(), "gradient", (1.0, 1.0), 0.1, max_steps=3)
     assert animation_steps([b, a]) == animation_steps((a, b)) == 7
+
+
+def test_the_default_cap_fits_the_whole_walk_and_holds_both_ends():
+    s = AnimationSettings()
+    speed = s.fitted_speed(800, SPEED)                 # the compare scene: 800 steps
+    assert speed > SPEED
+    n = s.frame_count(800, speed)
+    assert n <= 20 * s.fps                             # at most 20 s …
+    pos = s.positions(800, speed)
+    assert pos[-1] == 800                              # … and the whole race is in it
+    assert pos[: s.start_frames] == [0.0] * s.start_frames and pos[s.start_frames + 1] > 0
+    assert AnimationSettings(speed=SPEED).fitted_speed(800, SPEED) == SPEED   # given: kept
+    assert AnimationSettings(max_seconds=None).fitted_speed(800, SPEED) == SPEED
+    short = s.fitted_speed(20, SPEED)                  # a short walk is not sped up
+    assert short == SPEED

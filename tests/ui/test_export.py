@@ -33,7 +33,10 @@ def _check_frames(frames: list[np.ndarray], n: int) -> None:
     assert len(frames) == n
     assert all(f.shape[:2] == (SIZE[1], SIZE[0]) for f in frames)
     assert all(distinct_colours(f) > 200 for f in frames), "a blank frame"
-    moving = [not np.array_equal(a, b) for a, b in pairwise(frames[:9])]
+    hold = AnimationSettings().start_frames            # the start is held ½ s first
+    still = [np.abs(frames[0].astype(int) - f).mean() < 1.0 for f in frames[1:hold + 1]]
+    assert all(still), "the start is held (an MP4 may differ by its compression)"
+    moving = [not np.array_equal(a, b) for a, b in pairwise(frames[hold:hold + 5])]
     assert all(moving), "consecutive frames must differ while the walker moves"
 
 
@@ -99,12 +102,13 @@ def test_headless_run_starts_its_own_display(tmp_path):
 
 def test_one_dimensional_export_produces_frames(tmp_path):
     out = tmp_path / "slope.gif"
-    r = _cli("--preset", "double_well", "--out", str(out), "--size", "320x240", "--frames", "6")
+    r = _cli("--preset", "double_well", "--out", str(out), "--size", "320x240", "--frames", "6",
+             "--fps", "4")                          # the ½ s start hold is 2 frames here
     assert r.returncode == 0, r.stderr
     frames = read_frames(out)
     assert len(frames) == 6 and all(distinct_colours(f) > 20 for f in frames)
     assert all(red_mask(f).sum() > 30 for f in frames), "the walker on the curve"
-    assert not np.array_equal(frames[0], frames[3])
+    assert not np.array_equal(frames[0], frames[-1])
 
 
 def test_several_walkers_are_exported(qtbot, tmp_path):
@@ -130,14 +134,22 @@ def test_export_length_follows_the_longest_walker(qtbot):
     scene = himmelblau.replace(walkers=(w0, w1), max_steps=2000)
     short, long = scene.run_all()
     assert long.steps > 5 * short.steps
-    settings = AnimationSettings(size=SIZE)
+    settings = AnimationSettings(size=SIZE, max_seconds=None)   # the whole walk, uncapped
     n = total_frames(scene, settings)
     assert n == settings.frame_count(long.steps, scene.speed) > 1000
+    capped = total_frames(scene, AnimationSettings(size=SIZE))  # by default: ≤ 20 s …
+    assert capped <= 600
     positions = []
-    for _ in render_animation(scene, AnimationSettings(size=(64, 48), frames=n),
+    for _ in render_animation(scene, AnimationSettings(size=(64, 48), frames=n,
+                                                       max_seconds=None),
                               lambda view, model: positions.append(model.position)):
         pass
     assert len(positions) == n and positions[-1] == long.steps
+    positions = []                                    # … and still the whole race
+    for _ in render_animation(scene, AnimationSettings(size=(64, 48)),
+                              lambda view, model: positions.append(model.position)):
+        pass
+    assert len(positions) == capped and positions[-1] == long.steps
 
 
 def test_export_uses_the_scene_camera(qtbot):

@@ -124,7 +124,7 @@ class ExportDialog(QDialog):
         except ExportError as e:
             self.estimate.setText(str(e))
             return
-        n = s.frame_count(self.steps, s.speed or 8.0)
+        n = s.frame_count(self.steps, s.fitted_speed(self.steps, s.speed or 8.0))
         self.estimate.setText(estimate_text(n, s.fps, s.size, kind))
 
     def set_settings(self, s: AnimationSettings) -> None:

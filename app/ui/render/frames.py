@@ -108,7 +108,7 @@ class FrameSource:
 
     @property
     def speed(self) -> float:
-        return self.settings.speed or self.scene.speed
+        return self.settings.fitted_speed(self.model.end, self.scene.speed)
 
     @property
     def total(self) -> int:
@@ -121,7 +121,7 @@ class FrameSource:
     def frame_rgba(self, i: int) -> np.ndarray:
         """Frame ``i`` as (h, w, 4) uint8 (alpha 0 where the background is transparent)."""
         s, (w, h) = self.settings, self.view_pixels
-        self.position = min(i * self.speed / s.fps, float(self.model.end))
+        self.position = s.position(i, self.model.end, self.speed)
         self.model.seek(self.position)
         if self.one_d:
             rgba = widget_rgba(self.view)
@@ -195,4 +195,4 @@ def render_animation(scene: Scene, settings: AnimationSettings = DEFAULT_SETTING
 def total_frames(scene: Scene, settings: AnimationSettings) -> int:
     """How many frames an export of ``scene`` has (every walker, the longest one decides)."""
     steps = animation_steps(scene.run_all())
-    return settings.frame_count(steps, settings.speed or scene.speed)
+    return settings.frame_count(steps, settings.fitted_speed(steps, scene.speed))
