@@ -114,6 +114,9 @@ def build_parser() -> _Parser:
     length = e.add_mutually_exclusive_group()
     length.add_argument("--frames", type=int, help="at most this many frames")
     length.add_argument("--seconds", type=_number, help="at most this many seconds")
+    length.add_argument("--full", action="store_true",
+                        help="the whole walk at the scene's speed, however long (by default an "
+                        "animation is at most 20 s: a long walk is sped up to fit)")
     e.add_argument("--orbit", action="store_true", help="orbit the camera slowly")
     e.add_argument("--no-overlay", action="store_true", help="no step/f/‖∇f‖ caption")
     e.add_argument("--force", action="store_true", help="overwrite an existing output")

@@ -246,6 +246,10 @@ def settings_from_args(a: argparse.Namespace, export: dict | None) -> AnimationS
         changes["seconds"] = None
     if a.seconds is not None:
         changes["frames"] = None
+    if a.frames is not None or a.seconds is not None or getattr(a, "full", False):
+        changes["max_seconds"] = None         # the length asked for, not the 20 s default
+    if getattr(a, "show_function", False):
+        changes["show_function"] = True
     if a.orbit:
         changes["orbit"] = True
     if a.no_overlay:
