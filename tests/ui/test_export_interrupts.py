@@ -1,10 +1,14 @@
 """The window's export (ExportRun) never leaves a partial file: cancel, closing the window,
-the application quitting (abort) and a full disk all end with nothing on disk."""
+the application quitting (abort), SIGTERM/SIGHUP to the app and a full disk all end with
+nothing on disk."""
 
 from __future__ import annotations
 
 import errno
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ import pytest
 from app.core.animation import AnimationSettings
 from app.export import encoders
 
+ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = AnimationSettings(size=(320, 240), frames=150)
 
 
@@ -108,3 +113,52 @@ def test_full_disk_in_the_window_is_one_message_and_leaves_nothing(make_window, 
         pass
     assert sig.args[0] == f"cannot write to {out_dir / 'f.gif'}: no space left on device"
     assert run.done and os.listdir(out_dir) == []
+
+
+GUI_SCRIPT = """
+import os, signal, sys
+from app.ui.application import application
+app = application()
+from PySide6.QtCore import QTimer
+from app.core.animation import AnimationSettings
+from app.core.scene import Scene
+from app.ui.dialogs.export_dialog import run_export
+from app.ui.main_window import MainWindow
+
+out, name = sys.argv[1], sys.argv[2]
+w = MainWindow(Scene.from_preset("peaks", resolution=48), remember=False)
+w.show()
+runs = []
+
+def poke():
+    busy = any(".partial-" in f for f in os.listdir(out))
+    if runs and runs[0]._next >= 5 and busy:
+        print("sending", flush=True)
+        os.kill(os.getpid(), signal.{sig})
+
+timer = QTimer()
+timer.timeout.connect(poke)
+timer.start(20)
+runs.append(run_export(w, w.model.scene, os.path.join(out, name),
+                       AnimationSettings(size=(320, 240), frames=400)))
+app.exec()
+print("the event loop ended instead")
+"""
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name", ["t.gif", "t.mp4", "frames"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_to_the_window_process_aborts_the_export_first(tmp_path: Path,
+                                                                out_dir: Path, name: str,
+                                                                sig: int):
+    """SIGTERM (or SIGHUP) to the app while the window exports: the partial output is
+    deleted, then the process ends by that signal as it would have."""
+    env = {**os.environ, "GRADIENT_MOUNTAIN_SETTINGS": str(tmp_path / "settings.ini")}
+    script = GUI_SCRIPT.replace("{sig}", signal.Signals(sig).name)
+    r = subprocess.run([sys.executable, "-c", script, str(out_dir), name], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=100)
+    assert "sending" in r.stdout, r.stderr
+    assert r.returncode == -sig, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr, r.stderr
+    assert os.listdir(out_dir) == []

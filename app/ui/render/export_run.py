@@ -8,13 +8,16 @@ between two frames the window repaints and answers the user.
 Nothing outlives it: ``cancel()``, closing the window it belongs to (its parent) or the
 application quitting stop the export, and the writer deletes its partial output before the
 run reports ``cancelled`` (when the window or the application goes, ``abort()`` waits for
-that, so the process never exits with a ``.partial`` file beside the target).
+that, so the process never exits with a ``.partial`` file beside the target). SIGTERM or
+SIGHUP while it runs (if nothing else handles them): the export is aborted the same way,
+then the signal does what it would have done (the process ends).
 """
 
 from __future__ import annotations
 
 import contextlib
 import queue
+import signal
 import threading
 
 import shiboken6
@@ -30,6 +33,7 @@ from app.ui.render.frames import FrameSource
 _END = object()        # no more frames
 _CANCEL = object()     # stop: nothing is written
 WRITER_EXIT_SECONDS = 30   # abort(): how long to wait for the writer to clean up
+_DEADLY_SIGNALS = ("SIGTERM", "SIGHUP")
 
 
 class ExportRun(QObject):
@@ -61,9 +65,15 @@ class ExportRun(QObject):
         self._app = QCoreApplication.instance()
         if self._app is not None:
             self._app.aboutToQuit.connect(self.abort)
+        self._hooked: list[int] = []          # signals whose handler is ours while running
+        self._signal: int | None = None
+        self._signal_timer = QTimer(self)     # acts on a signal from the event loop; also
+        self._signal_timer.setInterval(100)   # lets Python run the handler promptly
+        self._signal_timer.timeout.connect(self._on_signal_timer_timeout)
 
     def start(self) -> None:
         """Draw the scene off-screen, then render and encode every frame."""
+        self._hook_signals()
         self._starting = True
         try:
             self.source = FrameSource(self.scene, self.settings)
@@ -115,6 +125,36 @@ class ExportRun(QObject):
             # the window decides in its closeEvent whether it really closes: look after it
             QTimer.singleShot(0, self, self._on_window_closed)
         return False
+
+    def _hook_signals(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for name in _DEADLY_SIGNALS:
+            sig = getattr(signal, name, None)
+            if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+                signal.signal(sig, self._on_signal)   # only where nobody else listens
+                self._hooked.append(sig)
+        if self._hooked:
+            self._signal_timer.start()
+
+    def _unhook_signals(self) -> None:
+        self._signal_timer.stop()
+        for sig in self._hooked:
+            if signal.getsignal(sig) == self._on_signal:
+                signal.signal(sig, signal.SIG_DFL)
+        self._hooked.clear()
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        self._signal = signum     # no work in a signal handler: see the timer
+
+    def _on_signal_timer_timeout(self) -> None:
+        if self._signal is None:
+            return
+        signum, self._signal = self._signal, None
+        self.abort()                        # the partial output is deleted first
+        self._unhook_signals()
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)         # then the process ends, as it was asked to
 
     def _on_window_closed(self) -> None:
         window = self._window
@@ -188,6 +228,8 @@ class ExportRun(QObject):
     def _close(self) -> None:
         self.done = True
         self._timer.stop()
+        if self._signal is None:   # (else the timer still has to act on it)
+            self._unhook_signals()
         if self._window is not None and shiboken6.isValid(self._window):
             self._window.removeEventFilter(self)
         if self._app is not None:
