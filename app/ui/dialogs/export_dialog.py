@@ -10,14 +10,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -25,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.core.animation import AnimationSettings
 from app.export.errors import ExportError, ExportResult, TargetExists
 from app.export.writers import check_target
+from app.ui.dialogs.fields import default_picture_path, path_row
 from app.ui.render.export_cli import parse_size
 from app.ui.render.export_run import ExportRun
 
@@ -51,16 +48,11 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export animation")
         form = QFormLayout(self)
-        from app.ui.dialogs.image_dialog import default_picture_path
-
         self.steps = steps
-        self.path = QLineEdit(path or default_picture_path("gradient-mountain.gif"))
-        self.path.setToolTip("A .gif, an .mp4, or a folder name for PNG frames")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._on_browse_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
+        self.path, row = path_row(self, path or default_picture_path("gradient-mountain.gif"),
+                                  tip="A .gif, an .mp4, or a folder name for PNG frames",
+                                  title="Export animation",
+                                  filters="GIF (*.gif);;MP4 video (*.mp4);;PNG frames (*)")
         form.addRow("Save to", row)
         self.size_box = QComboBox()
         self.size_box.setEditable(True)
@@ -142,12 +134,6 @@ class ExportDialog(QDialog):
             self.seconds.setValue(s.seconds)
         self.orbit.setChecked(s.orbit)
         self.overlay.setChecked(s.overlay)
-
-    def _on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export animation", self.path.text(),
-                                              "GIF (*.gif);;MP4 video (*.mp4);;PNG frames (*)")
-        if path:
-            self.path.setText(path)
 
     def settings(self) -> AnimationSettings:
         return AnimationSettings(size=parse_size(self.size_text()),

@@ -6,34 +6,23 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QWidget,
 )
 
 from app.core.animation import AnimationSettings
 from app.export.errors import ExportError, TargetExists
+from app.ui.dialogs.fields import default_picture_path, path_row
 from app.ui.render.export_cli import parse_size
 from app.ui.render.still import check_still_target, render_still, save_png
-
-
-def default_picture_path(name: str = "gradient-mountain.png") -> str:
-    """An absolute path in the user's Pictures folder (else home)."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-    base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
-    return str(base / name)
 
 
 class ImageDialog(QDialog):
@@ -44,13 +33,9 @@ class ImageDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Save image")
         form = QFormLayout(self)
-        self.path = QLineEdit(path or default_picture_path())
-        self.path.setToolTip("A .png file")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._on_browse_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
+        self.path, row = path_row(self, path or default_picture_path(), tip="A .png file",
+                                  title="Save image", filters="PNG image (*.png)",
+                                  suffix=".png")
         form.addRow("Save to", row)
         self.size_box = QComboBox()
         self.size_box.setEditable(True)
@@ -72,12 +57,6 @@ class ImageDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-
-    def _on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save image", self.path.text(),
-                                              "PNG image (*.png)")
-        if path:
-            self.path.setText(path if path.lower().endswith(".png") else path + ".png")
 
     def settings(self) -> AnimationSettings:
         return AnimationSettings(size=parse_size(self.size_box.currentText()),
