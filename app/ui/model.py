@@ -9,26 +9,24 @@ sent and never read the model back. A result computed for an older revision is d
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.core.expression import CompiledFunction, ExpressionError
 from app.core.scene import Camera, Scene, Walker
 from app.core.walks import Walks
 from app.ui import jobs
+from app.ui.playback import Playback
 from app.ui.workers import Workers
 
-FRAME_MS = 15                 # playback tick; the view repaints at most once per tick
-SLOW_MS = 50                  # the docks (map, loss plot, curvature) follow at ≤ 20 Hz
 _WALK_FIELDS = {"walkers", "max_steps", "gtol", "stop_outside", "domain"}
 _SURFACE_FIELDS = {"resolution", "cmap", "exaggeration", "domain"}
 _MAP_FIELDS = {"cmap", "domain"}
 _FUNCTION_FIELDS = {"expression", "domain"}
 
 
-class SceneModel(QObject):
+class SceneModel(Playback, QObject):
     scene_changed = Signal(object)        # Scene (every accepted change)
     function_changed = Signal(object)     # CompiledFunction (a new function is in place)
     walks_changed = Signal(object)        # Walks: every walker's trajectory
@@ -66,13 +64,7 @@ class SceneModel(QObject):
         self.workers.failed.connect(self._on_workers_failed)
         self.workers.busy_changed.connect(self.busy_changed)
         self.workers.progress.connect(self.progress)
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self._on_timer_timeout)
-        self._clock = QElapsedTimer()
-        self._slow_clock = QElapsedTimer()
-        self._slow_clock.start()
+        self._init_playback()
 
     # ---- reading ----------------------------------------------------------------------------
     @property
@@ -83,14 +75,6 @@ class SceneModel(QObject):
     def ready(self) -> bool:
         """True once the function is compiled and every walk asked for is in."""
         return self.walks is not None and not ({"compile", "walks"} & set(self._want))
-
-    @property
-    def end(self) -> int:
-        return self.walks.end if self.walks is not None else 0
-
-    @property
-    def step(self) -> int:
-        return math.floor(self.position + 1e-9)
 
     # ---- starting ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -339,76 +323,6 @@ class SceneModel(QObject):
         pt = self.walks.point_at(self.position, self.selected)
         w = self.scene.walkers[self.selected]
         self._submit("curvature", jobs.curvature_readout, self.walks.func, pt, w.rule, w.lr)
-
-    # ---- playback -----------------------------------------------------------------------------
-    def play(self) -> None:
-        if self.playing or self.walks is None:
-            return
-        if self.position >= self.end:
-            if self.end == 0:
-                self._announce_end(force=True)
-                return
-            self.seek(0.0)
-        self.playing = True
-        self._clock.start()
-        self._timer.start()
-        self.playing_changed.emit(True)
-
-    def pause(self) -> None:
-        if not self.playing:
-            return
-        self.playing = False
-        self._timer.stop()
-        self.playing_changed.emit(False)
-        self.position_changed_slow.emit(self.position)   # the docks catch up
-        self._request_curvature()
-
-    def toggle_play(self) -> None:
-        self.pause() if self.playing else self.play()
-
-    def step_forward(self) -> None:
-        """One whole step (pauses playback)."""
-        self.pause()
-        if self.position >= self.end:
-            self._announce_end(force=True)
-            return
-        self.seek(float(self.step + 1))
-
-    def step_back(self) -> None:
-        """Back to the previous whole step (pauses playback)."""
-        self.pause()
-        self.seek(float(max(0, math.ceil(self.position - 1e-9) - 1)))
-
-    def reset(self) -> None:
-        self.pause()
-        self.seek(0.0)
-
-    def seek(self, position: float) -> None:
-        p = min(max(0.0, float(position)), float(self.end))
-        if p < self.end:
-            self._finished_sent = False
-        self.position = p
-        self.position_changed.emit(p)
-        if not self.playing or p >= self.end or self._slow_clock.elapsed() >= SLOW_MS:
-            self._slow_clock.restart()
-            self.position_changed_slow.emit(p)
-            if not self.playing:
-                self._request_curvature()
-        if p >= self.end and self.walks is not None:
-            self._announce_end()
-
-    def _on_timer_timeout(self) -> None:
-        dt = min(self._clock.restart() / 1000.0, 0.25)
-        target = self.position + self.scene.speed * dt
-        if target >= self.end:
-            self.pause()
-        self.seek(target)
-
-    def _announce_end(self, force: bool = False) -> None:
-        self.pause()
-        if self.walks is not None and (force or not self._finished_sent):
-            self._finished_sent = True
-            self.finished.emit(self.walks)
 
 
 __all__ = ["SceneModel", "Walker"]
