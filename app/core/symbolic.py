@@ -34,7 +34,7 @@ class cbrt(sp.Function):  # lower case: printed as the function the user typed
     """The real cube root, sign(u)·|u|^(1/3); d/du cbrt(u) = 1/(3·cbrt(u)²)."""
 
     @classmethod
-    def eval(cls, a: sp.Expr) -> sp.Expr | None:
+    def eval(cls, a: sp.Expr) -> sp.Expr | None:  # sympy's Function hook, not Python's eval
         if a.is_Float:
             return sp.Float(math.copysign(abs(float(a)) ** (1 / 3), float(a)))
         if a.is_Rational and abs(a.p) < 10**30 and a.q < 10**30:
