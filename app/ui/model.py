@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.core.expression import CompiledFunction, ExpressionError
-from app.core.scene import Camera, Scene, Walker
+from app.core.scene import Camera, Scene
 from app.core.walks import Walks
 from app.ui import jobs
 from app.ui.playback import Playback
@@ -324,5 +324,3 @@ class SceneModel(Playback, QObject):
         w = self.scene.walkers[self.selected]
         self._submit("curvature", jobs.curvature_readout, self.walks.func, pt, w.rule, w.lr)
 
-
-__all__ = ["SceneModel", "Walker"]

@@ -49,7 +49,6 @@ class WalkersPanel(QWidget):
         self.model = model
         self.scene = model.scene
         self.selected = model.selected
-        self.func = None
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -80,7 +79,6 @@ class WalkersPanel(QWidget):
 
     def connect_model(self, m, connect: bool = True) -> None:
         pairs = ((m.scene_changed, self.set_scene), (m.selection_changed, self.set_selection),
-                 (m.function_changed, self.set_function),
                  (m.curvature_changed, self.set_curvature),
                  (self.table.itemChanged, self._on_table_item_changed),
                  (self.table.currentCellChanged, self._on_table_current_cell_changed),
@@ -91,9 +89,6 @@ class WalkersPanel(QWidget):
         wire(pairs, connect)
 
     # ---- model → view ---------------------------------------------------------------------
-    def set_function(self, func) -> None:
-        self.func = func
-
     def set_scene(self, scene) -> None:
         self.scene = scene
         blocker = QSignalBlocker(self.table)

@@ -24,8 +24,6 @@ from app.ui.views.overlay import OverlayItem
 from app.ui.views.theme import DARK, Theme, theme
 from app.ui.views.walkers3d import WalkersGL
 
-AXIS_RGBA = DARK.axis
-GRID_RGBA = DARK.grid
 DEFAULT_CAMERA = Camera()
 ONE_D_CAMERA = Camera(azimuth=-90.0, elevation=18.0)
 CAMERA_SETTLE_MS = 300     # a camera move is reported once the user stops moving it
@@ -89,8 +87,8 @@ class MountainView(CachedGLView):
                                      glOptions=SURFACE_OPTIONS)
         self.wire = gl.GLLinePlotItem(mode="lines", color=(0.05, 0.05, 0.08, 0.45),
                                       glOptions="translucent")
-        self.grid = gl.GLLinePlotItem(mode="lines", color=GRID_RGBA, glOptions="translucent")
-        self.axes = gl.GLLinePlotItem(mode="lines", color=AXIS_RGBA, width=1.5,
+        self.grid = gl.GLLinePlotItem(mode="lines", color=DARK.grid, glOptions="translucent")
+        self.axes = gl.GLLinePlotItem(mode="lines", color=DARK.axis, width=1.5,
                                       glOptions="translucent", antialias=True)
         self.arrows = gl.GLLinePlotItem(mode="lines", color=(0.06, 0.06, 0.1, 1.0), width=1.5,
                                         glOptions="translucent", antialias=True)
