@@ -45,7 +45,23 @@ def application():
         app.setOrganizationName("GradientMountain")
         app.setApplicationName("gradient-mountain")
         app.setApplicationDisplayName("Gradient Mountain")
+    collect_garbage_in_gui_thread()
     return app
+
+
+_collector = None
+
+
+def collect_garbage_in_gui_thread() -> None:
+    """Python's cycle collector may run in whatever thread allocates; if it frees a Qt object
+    in a worker thread, Qt and the GIL can deadlock (seen: a worker's ``run_batch`` freeing a
+    closed window's menus while the GUI thread waited for the GIL). pyqtgraph's
+    GarbageCollector turns automatic collection off and collects on a timer in this thread."""
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=0.5)
 
 
 def wait_for(condition, signals, timeout: float = 60.0) -> bool:

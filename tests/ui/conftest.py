@@ -13,6 +13,15 @@ from PySide6.QtWidgets import QApplication
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _gc_in_gui_thread(qapp):
+    """As the app does: cycles are collected in the GUI thread only (a worker thread that
+    frees a closed window deadlocks against the GUI thread)."""
+    from app.ui.application import collect_garbage_in_gui_thread
+
+    collect_garbage_in_gui_thread()
+
+
 @pytest.fixture(autouse=True)
 def settings_file(tmp_path, monkeypatch):
     path = tmp_path / "settings.ini"
