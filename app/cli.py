@@ -19,6 +19,7 @@ from app.core.expression import ExpressionError, compile_expression
 from app.core.presets import presets
 from app.core.rules import Rule
 from app.core.scene import DEFAULT_PRESET, WALKER_COLORS, Scene, Walker
+from app.desktop_entry import OPTIONS, desktop_command
 
 COMMANDS = ("presets", "descend", "basins", "export", "gui")
 
@@ -80,6 +81,8 @@ def _scene_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> _Parser:
     p = _Parser(prog="gradient-mountain", description="See gradient descent on a function "
                 "you type. With no command, opens the window.")
+    for flag, text in OPTIONS.items():      # handled by main() before parsing
+        p.add_argument(flag, action="store_true", help=text)
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
     gui = sub.add_parser("gui", help="open the window (the default)")
     _scene_options(gui)
@@ -286,9 +289,13 @@ def _cmd_basins(a: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", *OPTIONS):
         argv = ["gui", *argv]
     try:
+        if argv[0] in OPTIONS:              # --version, --install-desktop-entry, …: alone
+            if len(argv) > 1:
+                raise UsageError(f"{argv[0]} takes no other arguments")
+            return desktop_command(argv[0])
         a = build_parser().parse_args(argv)
         if a.command in ("presets", "descend", "basins"):
             rc = {"presets": lambda: _cmd_presets(), "descend": lambda: _cmd_descend(a),

@@ -45,6 +45,10 @@ def application():
         app.setOrganizationName("GradientMountain")
         app.setApplicationName("gradient-mountain")
         app.setApplicationDisplayName("Gradient Mountain")
+        app.setDesktopFileName("gradient-mountain")   # Wayland: the launcher and its icon
+        from app.ui.icon import app_icon
+
+        app.setWindowIcon(app_icon())
     collect_garbage_in_gui_thread()
     return app
 

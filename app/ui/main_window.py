@@ -25,6 +25,7 @@ from app.core.walks import Walks
 from app.ui.dialogs import scene_actions
 from app.ui.dialogs.basins_dialog import BasinsRun
 from app.ui.dialogs.export_dialog import export_from_window
+from app.ui.dialogs.help_dialogs import add_help_menu
 from app.ui.dialogs.image_dialog import copy_image, save_image_from_window
 from app.ui.model import SceneModel
 from app.ui.panels.scene_panel import ScenePanel
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.hover)
         self.basins_run = BasinsRun(self)
         self._make_menus()
+        self.help_menu = add_help_menu(self)
         self._spin_keys = _SpinBoxKeys(self)
         for spin in self.panel.findChildren(QAbstractSpinBox):
             spin.installEventFilter(self._spin_keys)
