@@ -56,7 +56,23 @@ def rows() -> list[tuple[str, float, str]]:
                                          max_steps=100, gtol=0), repeat=3)
     out.append(("256² walkers × 100 steps, one batch", starts.shape[0] * 100 / t,
                 "walker-steps/s"))
+    out.extend(_rule_rows(func, starts))
     out.extend(_basin_rows())
+    return out
+
+
+def _rule_rows(func, starts: np.ndarray) -> list[tuple[str, float, str]]:
+    """Walker-steps per second of each rule on peaks, 256² walkers × 20 steps in one batch:
+    gradient (one f+∇f per step), Newton (+ the Hessian and 2×2 eigen-decompositions),
+    BFGS and Armijo (+ f at the line-search trials)."""
+    out = []
+    for rule, lr in ((Rule.GRADIENT, 0.01), (Rule.NEWTON, 1.0), (Rule.BFGS, 1.0),
+                     (Rule.ARMIJO, 1.0)):
+        params = rule.params(lr)
+        t = median_seconds(lambda rule=rule, params=params: run_batch(
+            func, rule, starts, params, max_steps=20, gtol=0, stop_outside=False), repeat=3)
+        out.append((f"256² walkers × 20 steps, {rule.value} rule", starts.shape[0] * 20 / t,
+                    "walker-steps/s"))
     return out
 
 

@@ -33,6 +33,7 @@ class AnimationSettings:
     scale: int = 1                  # render N× the pixels with the same layout (1–4)
     show_function: bool = False     # the caption shows f, typeset
     transparent: bool = False       # a transparent background (PNG only)
+    step_parts: bool = False        # the current step's pieces as arrows (View → Step arrows)
 
     def __post_init__(self) -> None:
         if not (isinstance(self.scale, int) and 1 <= self.scale <= 4):

@@ -12,10 +12,16 @@ Each unique node is evaluated once, so the cost is linear in the size of the DAG
 differentiation, no expression swell). Partials are sparse: None is an exact zero (the node
 does not depend on x_j) and a Python float an exact constant (∂(3x)/∂x = 3), so no array
 work is spent on them. Nodes are released after their last use to bound memory.
+
+A parameter (``a`` in a·x²) is the instruction ("param", (), slot): a constant whose value is
+not known when the text is parsed. ``autodiff_bind.bind`` turns a program with parameters into
+one without, for given values, in time linear in its size; evaluating an unbound parameter
+gives NaN.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from app.core.autodiff_ops import BINARY, UNARY
@@ -35,6 +41,7 @@ class Program:
     ops: tuple[Instr, ...]
     release: tuple[tuple[int, ...], ...]   # nodes not needed after instruction i
     steps: tuple[tuple, ...]
+    params: tuple[str, ...] = ()           # parameter names by slot (see ``autodiff_bind``)
 
     @property
     def variables(self) -> frozenset[int]:
@@ -46,9 +53,10 @@ def _steps(ops: list[Instr]) -> tuple[tuple, ...]:
     deps: list[int] = []      # bit j set: the node depends on x_j
     out: list[tuple] = []
     for op, args, c in ops:
-        if op in ("var", "const"):
+        if op in ("var", "const", "param"):
             deps.append(1 << int(c) if op == "var" else 0)
-            out.append((0 if op == "var" else 1, None, 0, 0, c, ()))
+            value = math.nan if op == "param" else c     # a parameter not yet bound
+            out.append((0 if op == "var" else 1, None, 0, 0, value, ()))
             continue
         da = deps[args[0]]
         db = deps[args[1]] if len(args) > 1 else 0
@@ -70,9 +78,9 @@ class DagBuilder:
         self._index: dict[Instr, int] = {}
 
     def node(self, op: str, args: tuple[int, ...] = (), c: float = 0.0) -> int:
-        if op not in UNARY and op not in BINARY and op not in ("var", "const"):
+        if op not in UNARY and op not in BINARY and op not in ("var", "const", "param"):
             raise KeyError(op)
-        key = (op, args, float(c))
+        key = (op, args, float(c) + 0.0)   # + 0.0: -0 is 0 (atan2(-0, -1) is π, not −π)
         if key not in self._index:
             self._index[key] = len(self._ops)
             self._ops.append(key)
@@ -84,8 +92,12 @@ class DagBuilder:
     def const(self, value: float) -> int:
         return self.node("const", (), value)
 
-    def program(self, root: int) -> Program:
-        """The nodes ``root`` depends on, renumbered in order, with their release points."""
+    def param(self, slot: int) -> int:
+        return self.node("param", (), slot)
+
+    def program(self, root: int, params: tuple[str, ...] = ()) -> Program:
+        """The nodes ``root`` depends on, renumbered in order, with their release points;
+        ``params`` names the parameter slots."""
         keep = [False] * (root + 1)
         keep[root] = True
         for i in range(root, -1, -1):
@@ -103,7 +115,7 @@ class DagBuilder:
         release: list[list[int]] = [[] for _ in ops]
         for a, i in last.items():
             release[i].append(a)
-        return Program(tuple(ops), tuple(tuple(r) for r in release), _steps(ops))
+        return Program(tuple(ops), tuple(tuple(r) for r in release), _steps(ops), params)
 
 
 def _scale(f, t):
@@ -144,8 +156,9 @@ def evaluate(prog: Program, inputs: tuple, order: int = 1) -> tuple:
             grads[i] = [1.0 if j == c else None for j in range(d)]
             hess[i] = none_h
             continue
-        if op == "const":
-            vals[i], grads[i], hess[i] = c, [None] * d, none_h
+        if op in ("const", "param"):
+            vals[i] = c if op == "const" else math.nan
+            grads[i], hess[i] = [None] * d, none_h
             continue
         if len(args) == 1:
             w, f1, f2 = UNARY[op](vals[args[0]], c, order)

@@ -1,177 +1,58 @@
 """Run a step rule from one or many starts: ``run`` -> Trajectory, ``run_batch`` -> BatchResult.
 
 The loop is vectorised over walkers: every step evaluates f and ∇f for all active walkers in
-one call, so thousands of starts (a basin map) cost little more than one.
+one call, so thousands of starts (a basin map) cost little more than one. It is the one loop
+for every rule; a learning-rate ``schedule`` gives η_k = η·s(k) and gradient ``noise`` σ makes
+the rule see g̃ = g + σ·ξ (``app.core.noise``) while the stop tests use the true ∇f.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import Enum
-from types import MappingProxyType
-from typing import NamedTuple, Protocol, overload
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from app.core.noise import GradientNoise
 from app.core.rules import Rule
+from app.core.rules_context import Differentiable, StepContext
+from app.core.schedules import Schedule
+from app.core.trajectory import (
+    CODES,
+    DETAILS,
+    GREW,
+    SADDLE,
+    BatchResult,
+    LineSearch,
+    Step,
+    StopReason,
+    Trajectory,
+    freeze_fields,
+    read_only,
+    trajectory_of,
+)
+
+__all__ = ["FAR_FACTOR", "GROWTH_STEPS", "BatchResult", "Cancelled", "Differentiable",
+           "Domain", "LineSearch", "Step", "StopReason", "Trajectory", "freeze_fields",
+           "read_only", "run", "run_batch"]
 
 Domain = tuple[tuple[float, float], ...]
 FAR_FACTOR = 1e6  # a walker further than this many domain sizes away has diverged
-
-
-class Differentiable(Protocol):
-    @property
-    def dim(self) -> int: ...
-
-    def value_and_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+GROWTH_STEPS = 3  # this many steps in a row, each longer than the last with f rising: diverging
+_GREW = DETAILS.index(GREW)
 
 
 class Cancelled(Exception):
     """A long run was cancelled through its progress callback."""
 
 
-class StopReason(Enum):
-    """Why a walker stopped; ``message`` is the plain-words form for the status bar."""
-
-    CONVERGED = "converged"
-    STALLED = "stalled"
-    DIVERGED = "diverged"
-    LEFT_DOMAIN = "left_domain"
-    MAX_STEPS = "max_steps"
-    UNDEFINED = "undefined"
-
-    @property
-    def message(self) -> str:
-        return _MESSAGES[self]
-
-
-_MESSAGES = {
-    StopReason.CONVERGED: "converged: the slope is flat here (‖∇f‖ ≤ tolerance)",
-    StopReason.STALLED: "stopped: can't go down any more",
-    StopReason.DIVERGED: "diverged — learning rate too large?",
-    StopReason.LEFT_DOMAIN: "left the domain",
-    StopReason.MAX_STEPS: "reached the step limit",
-    StopReason.UNDEFINED: "f is not defined at the start",
-}
-_CODES = list(StopReason)
-
-
-class Step(NamedTuple):
-    """One recorded position of a walker: step index k, point x_k, f(x_k), ∇f(x_k)."""
-
-    k: int
-    point: np.ndarray
-    f: float
-    gradient: np.ndarray
-
-    @property
-    def grad_norm(self) -> float:
-        with np.errstate(over="ignore"):   # a huge finite gradient has norm inf, quietly
-            return float(np.linalg.norm(self.gradient))
-
-
-@dataclass(frozen=True, slots=True)
-class Trajectory(Sequence):
-    """A finished run: positions x_0 … x_m with f and ∇f at each, and why it stopped.
-
-    A Sequence of ``Step``: ``len(t) == m + 1``; ``t[-1]`` is where the walker ended.
-    """
-
-    points: np.ndarray       # (m+1, d)
-    values: np.ndarray       # (m+1,)
-    gradients: np.ndarray    # (m+1, d)
-    stop_reason: StopReason
-    rule: Rule = Rule.GRADIENT
-    params: Mapping[str, float] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        freeze_fields(self, "points", "values", "gradients")
-        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
-
-    def __len__(self) -> int:
-        return len(self.points)
-
-    @overload
-    def __getitem__(self, k: int) -> Step: ...
-    @overload
-    def __getitem__(self, k: slice) -> list[Step]: ...
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        n = len(self)
-        i = k + n if k < 0 else k
-        if not 0 <= i < n:
-            raise IndexError(f"step {k} out of range: this run has steps 0…{n - 1}")
-        return Step(i, self.points[i], float(self.values[i]), self.gradients[i])
-
-    def __iter__(self) -> Iterator[Step]:
-        return (self[i] for i in range(len(self)))
-
-    @property
-    def steps(self) -> int:
-        """Number of steps taken (positions − 1)."""
-        return len(self.points) - 1
-
-    @property
-    def grad_norms(self) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return np.linalg.norm(self.gradients, axis=-1)
-
-    @property
-    def step_lengths(self) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return np.linalg.norm(np.diff(self.points, axis=0), axis=-1)
-
-
-@dataclass(frozen=True, slots=True)
-class BatchResult:
-    """Where each of n walkers ended: final points (n, d), f, ∇f, stop reasons and step counts.
-
-    ``history`` is (m+1, n, d) when recorded (walkers that stopped repeat their last point).
-    """
-
-    points: np.ndarray
-    values: np.ndarray
-    gradients: np.ndarray
-    reasons: np.ndarray      # (n,) indices into list(StopReason)
-    stop_steps: np.ndarray   # (n,) step at which each walker stopped
-    history: np.ndarray | None = None
-    value_history: np.ndarray | None = None
-    gradient_history: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        freeze_fields(self, "points", "values", "gradients", "reasons", "stop_steps",
-                      "history", "value_history", "gradient_history")
-
-    def reason(self, i: int) -> StopReason:
-        return _CODES[int(self.reasons[i])]
-
-    def share(self, reason: StopReason) -> float:
-        return float(np.mean(self.reasons == _CODES.index(reason))) if len(self.reasons) else 0.0
-
-
-def read_only(a: np.ndarray) -> np.ndarray:
-    """``a`` no longer writeable (frozen values hold frozen arrays): ``a`` itself when it
-    owns its data, else a read-only copy (a view could still be written through its base)."""
-    if a.base is not None:
-        a = a.copy()
-    a.setflags(write=False)
-    return a
-
-
-def freeze_fields(obj: object, *names: str) -> None:
-    """Replace the array fields ``names`` of a frozen dataclass by read-only ones."""
-    for name in names:
-        a = getattr(obj, name)
-        if isinstance(a, np.ndarray):
-            object.__setattr__(obj, name, read_only(a))
-        elif isinstance(a, tuple) and a and all(isinstance(x, np.ndarray) for x in a):
-            object.__setattr__(obj, name, tuple(read_only(x) for x in a))
-
-
 def _finite_rows(a: np.ndarray) -> np.ndarray:
     return np.isfinite(a).all(axis=-1) if a.ndim > 1 else np.isfinite(a)
+
+
+def _wild(grew: np.ndarray, steps: int) -> np.ndarray:
+    """Walkers whose last GROWTH_STEPS steps (all their steps, if fewer; at least two) each
+    grew and raised f: ``grew`` counts such steps in a row, ``steps`` is how many were made."""
+    return (grew >= 1) & (grew >= min(GROWTH_STEPS, steps - 1))
 
 
 def _outside(x: np.ndarray, domain: Domain) -> np.ndarray:
@@ -180,37 +61,107 @@ def _outside(x: np.ndarray, domain: Domain) -> np.ndarray:
     return np.asarray(((x < lo) | (x > hi)).any(axis=-1))
 
 
-def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray, params: Mapping[str, float],
+class _Tape:
+    """A recorded run's per-step notes in arrays that grow by doubling: ``notes[key]`` is
+    (m, n, …), NaN where a walker did not try that step; trials are rows
+    (k, walker, t, f, *point); ``attempts`` counts each walker's tried steps."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.m = n, 0
+        self.bufs: dict[str, np.ndarray] = {}
+        self.trials: list[np.ndarray] = []
+        self.attempts = np.zeros(n, int)
+
+    def add(self, k: int, idx: np.ndarray, rows: Mapping[str, np.ndarray],
+            trials: np.ndarray | None) -> None:
+        for key, v in rows.items():
+            buf = self.bufs.get(key)
+            if buf is None:
+                buf = self.bufs[key] = np.full((max(16, 2 * k + 2), self.n, *v.shape[1:]),
+                                               np.nan)
+            elif len(buf) <= k:
+                grown = np.full((2 * len(buf), *buf.shape[1:]), np.nan)
+                grown[: len(buf)] = buf
+                buf = self.bufs[key] = grown
+            buf[k, idx] = v
+        self.attempts[idx] += 1
+        self.m = k + 1
+        if trials is not None:
+            i, j = np.nonzero(np.isfinite(trials[:, :, 0]))
+            self.trials.append(np.column_stack([np.full(len(i), k), idx[i], trials[i, j]]))
+
+    def notes(self) -> dict[str, np.ndarray]:
+        return {key: buf[: self.m].copy() for key, buf in self.bufs.items()}
+
+    def trial_rows(self, d: int) -> np.ndarray:
+        return np.concatenate(self.trials) if self.trials else np.empty((0, 4 + d))
+
+
+def _per_walker(params: Mapping[str, float | np.ndarray], n: int) -> dict[str, np.ndarray]:
+    """The parameters given per walker, as (n, 1) columns: an array of n values ((n,) or
+    (n, 1)) is one value per walker (a rule's η·g then broadcasts over each walker's
+    coordinates); numbers and 0-d arrays are shared by all and are not listed."""
+    out = {}
+    for key, v in params.items():
+        a = np.asarray(v)
+        if a.ndim:
+            if a.shape not in ((n,), (n, 1)):
+                raise ValueError(f"parameter {key}: give one number or one per walker "
+                                 f"({n}), not an array of shape {a.shape}")
+            out[key] = a.astype(float).reshape(n, 1)
+    return out
+
+
+def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray,
+              params: Mapping[str, float | np.ndarray],
               *, max_steps: int = 1000, gtol: float = 1e-6, domain: Domain | None = None,
               stop_outside: bool = True, record: bool = False,
-              progress: Callable[[int, int], bool | None] | None = None) -> BatchResult:
+              progress: Callable[[int, int], bool | None] | None = None,
+              schedule: Schedule | str | None = None, noise: float = 0.0,
+              seed: int = 0) -> BatchResult:
     """Advance every start with ``rule`` until each one stops (see ``StopReason``).
 
-    Per step, for each active walker at x_k: converged if ‖∇f(x_k)‖ ≤ gtol; else x_{k+1} from
-    the rule; diverged (step not taken) if f, ∇f or x_{k+1} is not finite or |x_{k+1}| exceeds
-    FAR_FACTOR domain sizes; stalled (step not taken) if the rule checks descent and
-    f(x_{k+1}) ≥ f(x_k); left_domain (step taken) if x_{k+1} lies outside ``domain``.
-    ``progress(k, max_steps)`` is called after every step; a truthy return raises Cancelled.
+    Per step k, for each active walker at x_k: converged if ‖∇f(x_k)‖ ≤ gtol; else x_{k+1}
+    from the rule with η_k = ``schedule``.eta(k, lr) and g̃ = ∇f(x_k) + σ·ξ; stalled (step not
+    taken) if the rule refuses the step (a line search that found no lower point, an undefined
+    Hessian) or, for rules that check descent, f(x_{k+1}) ≥ f(x_k); diverged (step not taken)
+    if f, ∇f or x_{k+1} is not finite or |x_{k+1}| exceeds FAR_FACTOR domain sizes;
+    left_domain (step taken) if x_{k+1} lies outside ``domain``. Diverging or leaving after
+    steps that each grew and raised f (the last GROWTH_STEPS, or all if fewer) is reported as
+    diverged with the words "the steps grew each time: η is too large here".
+    ``record`` keeps the whole history, per-step notes and line-search trials (see
+    ``BatchResult``). ``progress(k, max_steps)`` is called after every step; a truthy return
+    raises Cancelled. A parameter may be one value per walker (an array of n values, e.g.
+    η_i for a learning-rate sweep: every rule then steps walker i with its own η_i, β_i, …).
     """
     x = np.array(starts, dtype=float).reshape(-1, func.dim)
     n = len(x)
     with np.errstate(all="ignore"):
         f, g = func.value_and_gradient(x)
     f, g = np.asarray(f, float).reshape(n), np.asarray(g, float).reshape(n, func.dim)
-    reasons = np.full(n, _CODES.index(StopReason.MAX_STEPS))
+    reasons = np.full(n, CODES.index(StopReason.MAX_STEPS))
     stop_steps = np.full(n, max_steps)
+    details = np.zeros(n, int)
     undefined = ~(np.isfinite(f) & _finite_rows(g))
-    reasons[undefined] = _CODES.index(StopReason.UNDEFINED)
+    reasons[undefined] = CODES.index(StopReason.UNDEFINED)
     stop_steps[undefined] = 0
     active = ~undefined
     far = FAR_FACTOR * (max(hi - lo for lo, hi in domain) if domain else 1.0)
+    sched = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
+    noisy = GradientNoise(noise, seed, x.shape)
     state = rule.init_state(x.shape)
+    columns = _per_walker(params, n)
+    last_len, grew = np.full(n, np.inf), np.zeros(n, int)
     hist = [(x.copy(), f.copy(), g.copy())] if record else []
+    tape = _Tape(n) if record else None
 
-    def stop(mask_idx: np.ndarray, why: StopReason, k: int) -> None:
-        reasons[mask_idx] = _CODES.index(why)
-        stop_steps[mask_idx] = k
-        active[mask_idx] = False
+    def stop(where: np.ndarray, why: StopReason, k: int, detail: str = "") -> None:
+        if not where.size:
+            return
+        reasons[where] = CODES.index(why)
+        stop_steps[where] = k
+        details[where] = DETAILS.index(detail)
+        active[where] = False
 
     for k in range(max_steps):
         idx = np.flatnonzero(active)
@@ -220,22 +171,46 @@ def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray, params: Mapp
         idx = idx[~conv]
         if idx.size == 0:
             break
+        p = {**params, **{key: v[idx] for key, v in columns.items()}} if columns else params
+        if sched.is_constant:
+            eta = p["lr"]
+        else:
+            eta = sched.eta(k, p["lr"])
+            p = {**p, "lr": eta if columns else float(eta)}
         sub = {key: (v[idx] if v.ndim else v) for key, v in state.items()}
+        g_used = noisy.perturb(g[idx], idx)
+        ctx = StepContext(func, f[idx], record)
         with np.errstate(all="ignore"):
-            x_new, sub = rule(x[idx], g[idx], sub, params)
+            x_new, sub = rule(x[idx], g_used, sub, p, ctx)
             f_new, g_new = func.value_and_gradient(x_new)
         f_new = np.asarray(f_new, float).reshape(idx.size)
         g_new = np.asarray(g_new, float).reshape(idx.size, func.dim)
-        bad = ~(_finite_rows(x_new) & np.isfinite(f_new) & _finite_rows(g_new))
+        keep = _finite_rows(x_new) & np.isfinite(f_new) & _finite_rows(g_new)
         with np.errstate(invalid="ignore"):
-            bad |= (np.abs(x_new) > far).any(axis=-1)
-        stop(idx[bad], StopReason.DIVERGED, k)
-        keep = ~bad
+            keep &= (np.abs(x_new) <= far).all(axis=-1)
+        if ctx.refusals:
+            refused = np.zeros(idx.size, bool)
+            for mask, why in ctx.refusals:
+                stop(idx[mask & ~refused], StopReason.STALLED, k, why)
+                refused |= mask
+            bad, keep = ~keep & ~refused, keep & ~refused
+        else:
+            bad = ~keep
+        if bad.any():
+            growing = _wild(grew[idx] + 1, k + 1)       # the refused step grew too
+            stop(idx[bad & growing], StopReason.DIVERGED, k, GREW)
+            stop(idx[bad & ~growing], StopReason.DIVERGED, k)
         if rule.checks_descent:
             stalled = keep & ~(f_new < f[idx])
             stop(idx[stalled], StopReason.STALLED, k)
             keep &= ~stalled
         take = idx[keep]
+        with np.errstate(all="ignore"):
+            dx = x_new[keep] - x[take]
+            length = np.einsum("nd,nd->n", dx, dx)           # squared: compared only
+            up = (length > last_len[take]) & (f_new[keep] > f[take])
+        grew[take] = np.where(up, grew[take] + 1, 0)
+        last_len[take] = length
         x[take], f[take], g[take] = x_new[keep], f_new[keep], g_new[keep]
         for key, v in sub.items():
             if v.ndim:
@@ -243,28 +218,49 @@ def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray, params: Mapp
             else:
                 state[key] = v
         if domain is not None and stop_outside:
-            stop(take[_outside(x[take], domain)], StopReason.LEFT_DOMAIN, k + 1)
-        if record:
+            out = take[_outside(x[take], domain)]
+            wild = _wild(grew[out], k + 1)
+            stop(out[wild], StopReason.DIVERGED, k + 1, GREW)
+            stop(out[~wild], StopReason.LEFT_DOMAIN, k + 1)
+        if tape is not None:
+            rows = {"g": g_used, "eta": np.broadcast_to(np.ravel(eta), idx.size).copy(),
+                    "x_next": x_new,
+                    **{key: v for key, v in sub.items() if v.ndim}, **ctx.notes}
+            tape.add(k, idx, rows, ctx.trials)
             hist.append((x.copy(), f.copy(), g.copy()))
         if progress is not None and progress(k + 1, max_steps):
             raise Cancelled("cancelled")
-    if record:
+    if tape is not None:
         xs, fs, gs = (np.stack(a) for a in zip(*hist, strict=True))
-        return BatchResult(x, f, g, reasons, stop_steps, xs, fs, gs)
-    return BatchResult(x, f, g, reasons, stop_steps)
+        return BatchResult(x, f, g, reasons, stop_steps, xs, fs, gs, details, tape.notes(),
+                           tape.attempts, tape.trial_rows(func.dim))
+    return BatchResult(x, f, g, reasons, stop_steps, details=details)
 
 
 def run(func: Differentiable, rule: Rule | str, start: Sequence[float] | np.ndarray,
         lr: float, *, max_steps: int = 1000, gtol: float = 1e-6, domain: Domain | None = None,
-        stop_outside: bool = True, **rule_params: float) -> Trajectory:
-    """One walker from ``start``: the whole path x_0 … x_m and why it stopped."""
+        stop_outside: bool = True, schedule: Schedule | str | None = None,
+        noise: float = 0.0, seed: int = 0, **rule_params: float) -> Trajectory:
+    """One walker from ``start``: the whole path x_0 … x_m, why it stopped, and per step the
+    notes and line-search trials a step inspector shows (``explain.explain_step``)."""
     rule = Rule.parse(rule) if isinstance(rule, str) else rule
     params = rule.params(lr, **rule_params)
+    sched = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
     res = run_batch(func, rule, np.asarray(start, float).reshape(1, func.dim), params,
                     max_steps=max_steps, gtol=gtol, domain=domain, stop_outside=stop_outside,
-                    record=True)
-    m = int(res.stop_steps[0])
-    assert res.history is not None and res.value_history is not None
-    assert res.gradient_history is not None
-    return Trajectory(res.history[: m + 1, 0].copy(), res.value_history[: m + 1, 0].copy(),
-                      res.gradient_history[: m + 1, 0].copy(), res.reason(0), rule, params)
+                    record=True, schedule=sched, noise=noise, seed=seed)
+    saddle = (res.reason(0) is StopReason.CONVERGED
+              and _not_a_minimum(func, np.asarray(res.points[0])))
+    return trajectory_of(res, 0, rule, params, schedule=sched, noise=float(noise),
+                         seed=int(seed), **({"detail": SADDLE} if saddle else {}))
+
+
+def _not_a_minimum(func: Differentiable, point: np.ndarray) -> bool:
+    """True when f's own Hessian at ``point`` has a clearly negative eigenvalue."""
+    if getattr(func, "hessian", None) is None:
+        return False
+    h = StepContext(func, np.zeros(1)).hessians(point.reshape(1, -1))[0]
+    if not np.isfinite(h).all():
+        return False
+    lam = np.linalg.eigvalsh(0.5 * (h + h.T))
+    return bool(lam[0] < -1e-6 * max(1.0, float(np.abs(lam).max())))

@@ -57,6 +57,9 @@ class _Latex(LatexPrinter):
                 tex = tex[:i] + tex[i + 1: -1]
         return tex
 
+    def _print_Pi(self, expr, **kwargs) -> str:       # (its own _latex is not consulted)
+        return r"\pi"
+
     def _power(self, tex: str, exp: str | None) -> str:
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 

@@ -16,7 +16,7 @@ import numpy as np
 from app.core.colormaps import colormap
 from app.core.descent import freeze_fields
 from app.core.surface import SurfaceMesh, build_mesh, drop_walls, evaluate_grid, robust_range
-from app.core.surface_lines import arrow_segments, wireframe_segments
+from app.core.surface_lines import arrow_lines, arrow_segments, wireframe_segments
 from app.core.walks import display_domain, display_function
 
 MAP_GRID = 160       # samples per side of the map's heat map
@@ -70,9 +70,10 @@ class MapPicture:
     iso_lines: tuple[np.ndarray, ...]  # per level: (k, 2) points, NaN between pieces
     curve: np.ndarray | None          # 1-D: (CURVE_SAMPLES, 2) of x, f(x)
     z_range: tuple[float, float]
+    arrows: np.ndarray | None = None  # 2-D: (2k, 2) segments of −∇f arrows (see arrow_lines)
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "rgb", "curve", "iso_lines")
+        freeze_fields(self, "rgb", "curve", "iso_lines", "arrows")
 
 
 def map_picture(func, domain, cmap: str) -> MapPicture:
@@ -89,7 +90,8 @@ def map_picture(func, domain, cmap: str) -> MapPicture:
     lo, hi = robust_range(f)
     rgb = (colormap(cmap, (f - lo) / (hi - lo)) * 255).astype(np.uint8)
     rgb[~np.isfinite(f)] = HOLE_RGB
-    return MapPicture(tuple(domain), rgb, iso_lines(xs, ys, f, lo, hi), None, (lo, hi))
+    return MapPicture(tuple(domain), rgb, iso_lines(xs, ys, f, lo, hi), None, (lo, hi),
+                      arrow_lines(func, domain, n=15))
 
 
 def iso_lines(xs: np.ndarray, ys: np.ndarray, f: np.ndarray, lo: float,

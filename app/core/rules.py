@@ -1,8 +1,11 @@
 """Step rules: pure functions that advance arrays of walkers one step.
 
-Every rule maps (x, g, state, params) -> (x_new, state_new) where x and g have shape (n, d)
-(n walkers in d = 1 or 2 dimensions), g = ∇f(x), and state is a dict of arrays of the same
-shape (plus the step counter ``t``). Conventions follow PyTorch's optimisers.
+Every rule maps (x, g, state, params, ctx) -> (x_new, state_new) where x and g have shape
+(n, d) (n walkers in d = 1 or 2 dimensions), g = ∇f(x) (or its noisy form), state is a dict of
+per-walker arrays (plus the step counter ``t``) and ``ctx`` a ``StepContext``: f(x), f and the
+Hessian at other points, and what the rule hands back (notes, line-search trials, refusals).
+First-order rules ignore ``ctx``; Newton, BFGS and Armijo need it (``rules_second_order``,
+``rules_line_search``). Conventions follow PyTorch's optimisers.
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ from types import MappingProxyType
 
 import numpy as np
 
+from app.core.rules_context import StepContext
+from app.core.rules_line_search import armijo
+from app.core.rules_second_order import DELTA, bfgs, bfgs_state, newton
+
 State = dict[str, np.ndarray]
-Params = Mapping[str, float]
+Params = Mapping[str, "float | np.ndarray"]   # a number, or (n, 1): one per walker
 
 
 def _stride(x: np.ndarray, g: np.ndarray, s: State, p: Params) -> tuple[np.ndarray, State]:
@@ -78,6 +85,9 @@ class Rule(Enum):
     ADAGRAD = "adagrad"
     RMSPROP = "rmsprop"
     ADAM = "adam"
+    NEWTON = "newton"
+    BFGS = "bfgs"
+    ARMIJO = "armijo"
 
     @classmethod
     def parse(cls, name: str) -> Rule:
@@ -109,6 +119,26 @@ class Rule(Enum):
         """True when a step that would not lower f stops the walker (``stalled``)."""
         return self is Rule.STRIDE
 
+    @property
+    def needs_context(self) -> bool:
+        """True for rules that ask the ``StepContext`` for f or the Hessian elsewhere."""
+        return self in (Rule.NEWTON, Rule.BFGS, Rule.ARMIJO)
+
+    @property
+    def uses_hessian(self) -> bool:
+        return self is Rule.NEWTON
+
+    @property
+    def line_search(self) -> bool:
+        """True when each step tries step sizes (recorded as the trajectory's ``trials``)."""
+        return self in (Rule.BFGS, Rule.ARMIJO)
+
+    @property
+    def default_lr(self) -> float | None:
+        """A learning rate that suits the rule whatever f is (None: it depends on f): 1 for
+        Newton (the pure method) and for the line searches' first trial."""
+        return 1.0 if self.needs_context else None
+
     def params(self, lr: float, **overrides: float) -> dict[str, float]:
         """Full parameter dict: defaults, then ``overrides`` that this rule knows."""
         out = {"lr": float(lr), **self.defaults}
@@ -119,18 +149,27 @@ class Rule(Enum):
         """Zeroed state for walkers of ``shape`` (n, d)."""
         zeros = {"momentum": ("v",), "nesterov": ("v",), "adagrad": ("s",),
                  "rmsprop": ("s",), "adam": ("m", "v")}.get(self.value, ())
-        state: State = {k: np.zeros(shape) for k in zeros}
+        state: State = bfgs_state(shape) if self is Rule.BFGS else {}
+        state.update({k: np.zeros(shape) for k in zeros})
         state["t"] = np.zeros(())
         return state
 
-    def __call__(self, x: np.ndarray, g: np.ndarray, state: State,
-                 params: Params) -> tuple[np.ndarray, State]:
-        return _FUNCS[self](x, g, state, params)
+    def __call__(self, x: np.ndarray, g: np.ndarray, state: State, params: Params,
+                 ctx: StepContext | None = None) -> tuple[np.ndarray, State]:
+        fn = _FUNCS.get(self)
+        if fn is not None:
+            return fn(x, g, state, params)
+        if ctx is None:
+            raise TypeError(f"the {self.value} rule needs a StepContext (f elsewhere, ∇²f)")
+        return _CTX_FUNCS[self](x, g, state, params, ctx)
 
 
 _FUNCS: dict[Rule, _Fn] = {
     Rule.STRIDE: _stride, Rule.GRADIENT: _gradient, Rule.MOMENTUM: _momentum,
     Rule.NESTEROV: _nesterov, Rule.ADAGRAD: _adagrad, Rule.RMSPROP: _rmsprop, Rule.ADAM: _adam,
+}
+_CTX_FUNCS: dict[Rule, Callable[..., tuple[np.ndarray, State]]] = {
+    Rule.NEWTON: newton, Rule.BFGS: bfgs, Rule.ARMIJO: armijo,
 }
 _FORMULAS = {
     Rule.STRIDE: "x ← x − η·g/‖g‖   (a stride of length η; stop when f would not go down)",
@@ -140,6 +179,11 @@ _FORMULAS = {
     Rule.ADAGRAD: "s ← s + g²;   x ← x − η·g/(√s + ε)",
     Rule.RMSPROP: "s ← α·s + (1−α)·g²;   x ← x − η·g/(√s + ε)",
     Rule.ADAM: "m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  x ← x − η·m̂/(√v̂ + ε)",
+    Rule.NEWTON: f"x ← x − η·H⁻¹g,  H = ∇²f(x)   (where H is not positive definite its "
+                 f"eigenvalues λ become max(|λ|, δ), δ = {DELTA:g}·max(1, |λ|max): still downhill)",
+    Rule.BFGS: "p = −B·g;  x ← x + t·p, t = η, η/2, … until f drops by c·t·|gᵀp|;  "
+               "B ≈ H⁻¹ updated from s = Δx, y = Δg  (B = I, then (sᵀy/yᵀy)·I)",
+    Rule.ARMIJO: "x ← x − t·g,  t = η, η/2, η/4, … the first with f(x − t·g) ≤ f(x) − c·t·‖g‖²",
 }
 # g = ∇f(x); squares, roots and quotients act on each coordinate
 _X_STEP = r"x \leftarrow x - \eta\,\dfrac{g}{\sqrt{s} + \varepsilon}"
@@ -158,6 +202,17 @@ _LATEX: dict[Rule, tuple[tuple[str, ...], ...]] = {
                 (r"\hat{m} = \dfrac{m}{1 - \beta_1^{t}},",
                  r"\quad \hat{v} = \dfrac{v}{1 - \beta_2^{t}}"),
                 (r"x \leftarrow x - \eta\,\dfrac{\hat{m}}{\sqrt{\hat{v}} + \varepsilon}",)),
+    Rule.NEWTON: ((r"x \leftarrow x - \eta\,H^{-1} g,", r"\quad H = \nabla^2 f(x)"),
+                  (r"H\ \mathrm{not\ positive\ definite:}",
+                   r"\quad \lambda \rightarrow \max(|\lambda|, \delta)")),
+    Rule.BFGS: ((r"p = -B\,g,", r"\quad x \leftarrow x + t\,p"),
+                (r"t = \eta, \frac{\eta}{2}, \ldots\ \mathrm{until}",
+                 r"\ f(x + t\,p) \leq f(x) + c\,t\,g^{T} p"),
+                (r"B \leftarrow (I - \rho\,s\,y^{T})\,B\,(I - \rho\,y\,s^{T})",
+                 r" + \rho\,s\,s^{T},", r"\quad \rho = \dfrac{1}{s^{T} y}")),
+    Rule.ARMIJO: ((r"x \leftarrow x - t\,g",),
+                  (r"t = \eta, \frac{\eta}{2}, \frac{\eta}{4}, \ldots\ \mathrm{the\ first\ with}",),
+                  (r"f(x - t\,g) \leq f(x) - c\,t\,\Vert g\Vert^2",)),
 }
 _DEFAULTS = {
     Rule.STRIDE: MappingProxyType({}),
@@ -167,4 +222,7 @@ _DEFAULTS = {
     Rule.ADAGRAD: MappingProxyType({"eps": 1e-10}),
     Rule.RMSPROP: MappingProxyType({"alpha": 0.99, "eps": 1e-8}),
     Rule.ADAM: MappingProxyType({"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+    Rule.NEWTON: MappingProxyType({}),
+    Rule.BFGS: MappingProxyType({"c": 1e-4}),
+    Rule.ARMIJO: MappingProxyType({"c": 1e-4}),
 }

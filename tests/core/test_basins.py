@@ -22,8 +22,8 @@ def test_himmelblau_has_four_basins():
     for m in bm.minima:
         assert m.share > 0.10
         assert np.min(np.linalg.norm(known - m.point, axis=1)) < 1e-3
-    assert sum(m.share for m in bm.minima) + bm.diverged_share + bm.unconverged_share == \
-        pytest.approx(1.0)
+    assert sum(m.share for m in bm.minima) + bm.diverged_share + bm.unconverged_share + \
+        bm.left_share == pytest.approx(1.0)
     assert bm.labels.shape == (64, 64)
     # the start at the top-right corner (5, 5) slides into the minimum at (3, 2)
     top_right = bm.minima[bm.labels[-1, -1]].point
@@ -58,9 +58,10 @@ def test_basins_command_json_and_png(tmp_path, capsys):
     assert main(["basins", "--preset", "himmelblau", "--resolution", "48", "--json",
                  "--out", str(out)]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert len(d["minima"]) == 4 and set(d["minima"][0]) == {"x", "y", "f", "share"}
+    assert len(d["minima"]) == 4
+    assert set(d["minima"][0]) == {"x", "y", "f", "share", "unsettled"}
     assert sum(m["share"] for m in d["minima"]) + d["diverged_share"] + \
-        d["unconverged_share"] == pytest.approx(1)
+        d["unconverged_share"] + d["left_share"] == pytest.approx(1)
     from PIL import Image
 
     with Image.open(out) as im:

@@ -133,3 +133,12 @@ def test_matplotlib_is_imported_only_when_rendering():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_pi_is_typeset_as_pi():
+    """Regression: π came out as a boxed 'Pi' (sympy's own _latex is not consulted)."""
+    from app.core.expression import compile_expression
+    from app.core.math_text import latex_of_function
+
+    tex = latex_of_function(compile_expression("sin(pi*x/180) + y"))
+    assert r"\pi" in tex and "Pi" not in tex

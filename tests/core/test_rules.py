@@ -7,7 +7,8 @@ import pytest
 
 from app.core.descent import StopReason, run, run_batch
 from app.core.rules import Rule
-from tests.core.quadratic import Quadratic, grad
+from tests.core.hand_second_order import armijo_steps, bfgs_steps, newton_steps
+from tests.core.quadratic import Quadratic, grad, hess, value
 
 LR = 0.05
 START = (1.0, -0.5)
@@ -16,6 +17,11 @@ START = (1.0, -0.5)
 def hand_steps(rule: str, n: int = 3) -> list[tuple[float, float]]:
     """Scalar re-statement of each update rule, one coordinate at a time."""
     x = list(START)
+    if rule in ("newton", "bfgs", "armijo"):
+        hand = {"newton": lambda: newton_steps(hess, grad, x, LR, n),
+                "bfgs": lambda: bfgs_steps(value, grad, x, LR, n),
+                "armijo": lambda: armijo_steps(value, grad, x, LR, n)}[rule]
+        return [(a, b) for a, b in hand()]
     v, s, m = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
     out = []
     for t in range(1, n + 1):
