@@ -13,15 +13,15 @@ import os
 import sys
 from collections.abc import Sequence
 
-import numpy as np
-
-from app.core.expression import ExpressionError, compile_expression
+from app.cli_sweep import add_sweep_options, sweep_command
+from app.core.expression import ExpressionError
 from app.core.presets import presets
 from app.core.rules import Rule
 from app.core.scene import DEFAULT_PRESET, WALKER_COLORS, Scene, Walker
+from app.core.schedules import Schedule
 from app.desktop_entry import OPTIONS, desktop_command
 
-COMMANDS = ("presets", "descend", "basins", "export", "gui")
+COMMANDS = ("presets", "descend", "basins", "sweep", "export", "gui")
 
 
 class UsageError(Exception):
@@ -69,6 +69,12 @@ def _scene_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=_number, help="learning rate η (the stride for the stride rule) "
                    "of every walker")
     p.add_argument("--rule", help=f"step rule of every walker: {', '.join(r.value for r in Rule)}")
+    p.add_argument("--noise", type=_number, metavar="SIGMA",
+                   help="gradient noise σ of every walker: the rule sees ∇f + σ·ξ, ξ ~ N(0, I)")
+    p.add_argument("--seed", type=int, metavar="N", help="seed of the noise (same seed, same walk)")
+    p.add_argument("--schedule", metavar="SPEC", help="learning-rate schedule of every walker: "
+                   "constant, step:every=10,gamma=0.5, exponential:gamma=0.9, cosine:steps=100, "
+                   "inverse_sqrt, warmup:steps=5; combine with + (warmup:steps=5+cosine:steps=100)")
     p.add_argument("--steps", type=int, help="maximum number of steps (in the window with "
                    "--screenshot: how many steps to walk before the picture)")
     p.add_argument("--theme", choices=("dark", "light"),
@@ -76,6 +82,9 @@ def _scene_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--camera", type=_camera, metavar="AZIMUTH,ELEVATION[,DISTANCE]",
                    help="where the 3D view looks from, in degrees (and the distance); "
                    "default: the scene's camera, else the fitted front-left view")
+    from app.cli_params import PARAM_HELP
+
+    p.add_argument("--param", action="append", metavar="NAME=VALUE", help=PARAM_HELP)
 
 
 def build_parser() -> _Parser:
@@ -93,6 +102,8 @@ def build_parser() -> _Parser:
     _scene_options(d)
     d.add_argument("--gtol", type=_number, help="stop when ‖∇f‖ ≤ this (default 1e-6)")
     d.add_argument("--json", action="store_true", help="print one JSON object")
+    d.add_argument("--explain", action="store_true",
+                   help="write out every step with its numbers (g, the rule's update, f)")
     b = sub.add_parser("basins", help="where does every start end? (basins of attraction)")
     _scene_options(b)
     b.add_argument("--resolution", type=int, default=128, help="N for an N×N grid of starts")
@@ -111,6 +122,9 @@ def build_parser() -> _Parser:
                    help="the caption shows f, typeset")
     e.add_argument("--transparent", action="store_true",
                    help="a picture (.png) on a transparent background")
+    e.add_argument("--step-arrows", action="store_true",
+                   help="draw the current step's pieces (step, −η·g, velocity, Newton "
+                   "direction, line-search trials) at the first walker")
     e.add_argument("--size", metavar="WxH", help="frame size (1280x720, or the scene file's)")
     e.add_argument("--fps", type=_number, help="frames per second (30, or the scene file's)")
     e.add_argument("--speed", type=_number, help="walker steps per second (the scene's)")
@@ -123,6 +137,15 @@ def build_parser() -> _Parser:
     e.add_argument("--orbit", action="store_true", help="orbit the camera slowly")
     e.add_argument("--no-overlay", action="store_true", help="no step/f/‖∇f‖ caption")
     e.add_argument("--force", action="store_true", help="overwrite an existing output")
+    from app.cli_params import ANIMATE_HELP
+
+    e.add_argument("--animate", metavar="NAME=FROM:TO", help=ANIMATE_HELP)
+    e.add_argument("--lesson", metavar="FILE", help="a whole lesson (.json) as one video: "
+                   "every step in turn with its narration under the picture; --size, --fps, "
+                   "--seconds … apply to each step (a walk lasts at most 12 s by default)")
+    s = sub.add_parser("sweep", help="which learning rate? the rule with many η from one start")
+    _scene_options(s)
+    add_sweep_options(s, _number)
     return p
 
 
@@ -133,7 +156,9 @@ def scene_from_args(a: argparse.Namespace) -> Scene:
 
         scene = load_scene(a.scene).scene
     elif a.expr is not None:
-        func = compile_expression(a.expr)
+        from app.cli_params import compile_checked, given_values
+
+        func = compile_checked(a.expr, given_values(a))
         dim = func.dim
         domain = ((-3.0, 3.0),) * dim
         scene = Scene(expression=a.expr, domain=domain,
@@ -150,6 +175,12 @@ def scene_from_args(a: argparse.Namespace) -> Scene:
         walker_changes["lr"] = a.lr
     if a.rule is not None:
         walker_changes["rule"] = Rule.parse(a.rule).value
+    if a.noise is not None:
+        walker_changes["noise"] = a.noise
+    if a.seed is not None:
+        walker_changes["seed"] = a.seed
+    if a.schedule is not None:
+        walker_changes["schedule"] = str(Schedule.parse(a.schedule))
     if walker_changes:
         changes["walkers"] = [w.replace(**walker_changes) for w in scene.walkers]
     if a.steps is not None:
@@ -160,7 +191,9 @@ def scene_from_args(a: argparse.Namespace) -> Scene:
         changes["theme"] = a.theme
     if getattr(a, "gtol", None) is not None:
         changes["gtol"] = a.gtol
-    return scene.replace(**changes) if changes else scene
+    from app.cli_params import with_cli_params
+
+    return with_cli_params(scene.replace(**changes) if changes else scene, a)
 
 
 def _export_section(a: argparse.Namespace) -> dict | None:
@@ -177,8 +210,14 @@ def _cmd_export(a: argparse.Namespace) -> int:
 
     from app.ui.render.export_cli import export_command, settings_from_args
 
+    if getattr(a, "lesson", None) is not None:
+        from app.ui.render.lesson_export import lesson_command
+
+        return lesson_command(a, UsageError)
     scene, export = scene_from_args(a), _export_section(a)
     still = a.out.lower().endswith(".png") and not os.path.isdir(a.out)
+    if still and a.animate is not None:
+        raise UsageError("--animate is for an animation: --out NAME.gif, NAME.mp4 or a folder")
     if not still:
         if a.scale != 1 or a.transparent:
             raise UsageError("--scale and --transparent are for a picture: --out NAME.png")
@@ -223,17 +262,25 @@ def _cmd_descend(a: argparse.Namespace) -> int:
     func = scene.compile()
     trajs = scene.run_all(func)
     if a.json:
-        doc = {"expression": scene.expression, "steps": animation_steps(trajs),
-               "walkers": [_walk_json(w, t, func.dim)
+        doc = {"expression": scene.expression,
+               **({"params": scene.param_values} if scene.params else {}),
+               "steps": animation_steps(trajs), "walkers": [_walk_json(w, t, func.dim)
                            for w, t in zip(scene.walkers, trajs, strict=True)]}
         print(json.dumps(doc, allow_nan=False))
         return 0
-    print(f"f = {scene.expression}\n{func.gradient_text}")
+    values = ", ".join(f"{n} = {v:g}" for n, v in func.params.items())
+    print(f"f = {scene.expression}" + (f"   with {values}" if values else "")
+          + f"\n{func.gradient_text}")
     for i, (w, traj) in enumerate(zip(scene.walkers, trajs, strict=True), start=1):
         head = f"walker {i}: " if len(trajs) > 1 else ""
         print(f"\n{head}rule {w.rule}: {Rule.parse(w.rule).formula}   η = {w.lr:g}\n")
+        if a.explain:
+            from app.core.explain import explain_run
+
+            print(explain_run(traj))
+            continue
         _print_table(traj, func.dim)
-        print(f"\n{traj.stop_reason.message} after {traj.steps} steps")
+        print(f"\n{traj.message} after {traj.steps} steps")
     return 0
 
 
@@ -251,7 +298,7 @@ def _print_table(traj, dim: int) -> None:
 
 
 def _cmd_basins(a: argparse.Namespace) -> int:
-    from app.core.basins import basin_colors, basin_map
+    from app.core.basins import basin_map
 
     if not 2 <= a.resolution <= 2048:
         raise UsageError("--resolution must be between 2 and 2048")
@@ -263,15 +310,16 @@ def _cmd_basins(a: argparse.Namespace) -> int:
     w = scene.walkers[a.walker - 1]
     bm = basin_map(scene.compile(), scene.domain, w.rule, w.lr,
                    resolution=a.resolution, max_steps=scene.max_steps, gtol=scene.gtol,
-                   params=dict(w.params))
+                   params=dict(w.params), schedule=w.schedule, noise=w.noise, seed=w.seed)
     if a.out:
-        from PIL import Image
+        from app.core.basins_figure import save_basin_figure
 
-        rgb = basin_colors(bm.labels if bm.labels.ndim == 2 else bm.labels[:, None])
-        img = Image.fromarray(np.ascontiguousarray(rgb.transpose(1, 0, 2)[::-1]))
+        grid = f"{a.resolution}²" if scene.dim == 2 else f"{a.resolution}"
+        title = (f"Basins of attraction: {w.rule}, η = {w.lr:g}, {grid} starts, "
+                 f"{scene.max_steps} steps")
+        text = scene.expression if len(scene.expression) <= 90 else scene.expression[:89] + "…"
         try:
-            img.resize((max(512, img.width), max(512 if rgb.shape[1] > 1 else 64, img.height)),
-                       Image.Resampling.NEAREST).save(a.out)
+            save_basin_figure(bm, a.out, title, f"f = {text}")
         except (OSError, ValueError) as e:
             raise UsageError(f"cannot write {a.out}: {e}") from None
     if a.json:
@@ -281,9 +329,11 @@ def _cmd_basins(a: argparse.Namespace) -> int:
           f"η = {w.lr:g}, {scene.max_steps} steps):")
     for m in bm.minima:
         where = ", ".join(f"{v:.6g}" for v in m.point)
-        print(f"  ({where})  f = {m.f:.6g}  share {100 * m.share:5.1f} %")
-    print(f"  diverged {100 * bm.diverged_share:.1f} %, not converged "
-          f"{100 * bm.unconverged_share:.1f} %")
+        moving = f" ({100 * m.unsettled:.1f} % still moving at the step limit)" \
+            if m.unsettled else ""
+        print(f"  ({where})  f = {m.f:.6g}  share {100 * m.share:5.1f} %{moving}")
+    print(f"  diverged {100 * bm.diverged_share:.1f} %, left the domain "
+          f"{100 * bm.left_share:.1f} %, not converged {100 * bm.unconverged_share:.1f} %")
     return 0
 
 
@@ -297,15 +347,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError(f"{argv[0]} takes no other arguments")
             return desktop_command(argv[0])
         a = build_parser().parse_args(argv)
-        if a.command in ("presets", "descend", "basins"):
+        if a.command in ("presets", "descend", "basins", "sweep"):
             rc = {"presets": lambda: _cmd_presets(), "descend": lambda: _cmd_descend(a),
-                  "basins": lambda: _cmd_basins(a)}[a.command]()
+                  "basins": lambda: _cmd_basins(a),
+                  "sweep": lambda: sweep_command(a, scene_from_args(a), UsageError)}[a.command]()
             sys.stdout.flush()        # here, not at exit: a closed pipe is caught below
             return rc
         if a.command == "export":
             return _cmd_export(a)
         shot_steps, a.steps = a.steps, None  # in the window, --steps is how far to walk first
-        given = (a.preset, a.expr, a.scene, a.start, a.lr, a.rule, a.camera, a.theme)
+        given = (a.preset, a.expr, a.scene, a.start, a.lr, a.rule, a.camera, a.theme, a.noise,
+                 a.seed, a.schedule, a.param)
         # nothing given: the window reopens the last scene (or the default preset)
         scene = scene_from_args(a) if any(v is not None for v in given) else None
         from app.ui.application import run_gui  # Qt is imported only when a window is wanted

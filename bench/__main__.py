@@ -6,9 +6,11 @@ import importlib
 import os
 import sys
 
+CORE = ("bench.bench_core", "bench.bench_params", "bench.bench_sweep")   # no display needed
+
 
 def main() -> int:
-    modules = ["bench.bench_core", "bench.bench_gui", "bench.bench_export", "bench.bench_pick",
+    modules = [*CORE, "bench.bench_gui", "bench.bench_export", "bench.bench_pick",
                "bench.bench_responsive"]
     only = sys.argv[1:]
     print(f"{'benchmark':<72} {'median':>12}  unit")
@@ -20,7 +22,7 @@ def main() -> int:
         except ModuleNotFoundError as e:
             print(f"# {name}: not available ({e})")
             continue
-        if name != "bench.bench_core" and not os.environ.get("DISPLAY"):
+        if name not in CORE and not os.environ.get("DISPLAY"):
             print(f"# {name}: skipped, no DISPLAY (run under xvfb-run)")
             continue
         for label, value, unit in mod.rows():

@@ -7,13 +7,18 @@ users) and the DAG that ``autodiff`` evaluates. The DAG is the tree *as typed* (
 Constant sub-expressions are folded with guarded float arithmetic, so ``10**10**10`` or
 ``1/0`` are refused in microseconds; sympy keeps a constant exact only while it is small
 (``2^3^2`` is 512, but ``(1/3)^(10^9)`` becomes the float 0.0, never a huge rational).
+
+A name that could be a parameter (``is_parameter_name``: a, b, k, kappa, theta, …) is one only
+when declared: it then becomes a real sympy symbol and a ("param", slot) node of the DAG, in
+the order the text first uses it; undeclared, it is an ExpressionError whose ``parameter``
+names it (nothing becomes a parameter silently).
 """
 
 from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 import numpy as np
@@ -24,7 +29,9 @@ from app.core.expression_fold import exact_or_float, fold, fold_call, modest_exp
 from app.core.expression_text import (
     MAX_LENGTH,
     ExpressionError,
+    is_parameter_name,
     normalise,
+    parameter_message,
     syntax_message,
     unknown_function_message,
     unknown_name_message,
@@ -98,9 +105,11 @@ class Parsed(NamedTuple):
 class _Builder:
     """Walks an allow-listed ast; builds the sympy tree and the DAG, folding constants."""
 
-    def __init__(self, cols: list[int]):
+    def __init__(self, cols: list[int], declared: Collection[str] = ()):
         self.cols = cols
         self.dag = DagBuilder()
+        self.declared = frozenset(declared)
+        self.params: list[str] = []         # slot -> name, in the order of first use
 
     def col(self, node: ast.AST) -> int | None:
         off = getattr(node, "col_offset", None)
@@ -169,6 +178,12 @@ class _Builder:
             return Built(_NAMES[n], _CONST_FLOAT[n], None)
         if n in _FUNCS:
             raise self.fail(f"{n} is a function: write {n}(…)", node)
+        if n in self.declared:
+            if n not in self.params:
+                self.params.append(n)
+            return Built(sp.Symbol(n, real=True), None, self.dag.param(self.params.index(n)))
+        if is_parameter_name(n):
+            raise ExpressionError(parameter_message(n), self.col(node), parameter=n)
         raise self.fail(unknown_name_message(n, list(_NAMES), list(_FUNCS)), node)
 
     def combine(self, node: ast.BinOp, op: ast.operator, left: Built, right: Built) -> Built:
@@ -242,8 +257,14 @@ def _flatten_chain(node: ast.AST) -> tuple[ast.AST, list[tuple[ast.operator, ast
     return node, chain[::-1]
 
 
-def parse_program(text: str) -> Parsed:
-    """The sympy tree of ``text`` (symbols x, y real) and its DAG as typed, or ExpressionError."""
+def parse_program(text: str, params: Collection[str] = ()) -> Parsed:
+    """The sympy tree of ``text`` (symbols x, y real) and its DAG as typed, or ExpressionError.
+    ``params`` are the declared parameter names (legal ones: ``is_parameter_name``); the
+    program's ``params`` lists those the text uses."""
+    bad = [n for n in params if not is_parameter_name(n)]
+    if bad:
+        raise ExpressionError(f"{str(bad[0])[:30]!r} cannot be a parameter: use one letter "
+                              "(not x, y, e or z), kappa or theta")
     src, cols = normalise(text)
     depth = 0
     for i, ch in enumerate(src):
@@ -260,7 +281,7 @@ def parse_program(text: str) -> Parsed:
         raise ExpressionError(message, cols[off]) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("too deeply nested or too complex") from None
-    builder = _Builder(cols)
+    builder = _Builder(cols, params)
     try:
         top = builder.build(tree.body)
     except ExpressionError:
@@ -274,7 +295,7 @@ def parse_program(text: str) -> Parsed:
         raise ExpressionError("division by zero")
     if expr.has(sp.nan, sp.I):
         raise ExpressionError("not a real number")
-    return Parsed(expr, builder.dag.program(builder.nid(top)))
+    return Parsed(expr, builder.dag.program(builder.nid(top), tuple(builder.params)))
 
 
 def parse(text: str) -> sp.Expr:

@@ -12,16 +12,22 @@ import re
 import unicodedata
 
 MAX_LENGTH = 1000
+# a parameter: one lower-case letter that is not a variable, e or the height z, or a word here
+PARAMETER_WORDS = ("kappa", "theta")
+_NOT_PARAMETERS = frozenset("xyez")
 _ALLOWED = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t\n+-*/^()._,")
 _NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 class ExpressionError(ValueError):
-    """Bad expression text: ``message`` is one human line; ``column`` 0-based, or None."""
+    """Bad expression text: ``message`` is one human line; ``column`` 0-based, or None.
+    ``parameter`` names an unknown name that could be declared as a parameter (the window
+    offers to make it one), else None."""
 
-    def __init__(self, message: str, column: int | None = None):
+    def __init__(self, message: str, column: int | None = None, *,
+                 parameter: str | None = None):
         super().__init__(message)
-        self.message, self.column = message, column
+        self.message, self.column, self.parameter = message, column, parameter
 
     def __str__(self) -> str:
         if self.column is None:
@@ -75,6 +81,21 @@ def normalise(text: str) -> tuple[str, list[int]]:
             pcols.append(cols[i])
         i += 1
     return "".join(pieces), pcols
+
+
+def is_parameter_name(name: object) -> bool:
+    """A legal parameter name: a lower-case ASCII letter other than x, y, e and z (z is the
+    height), or one of ``PARAMETER_WORDS``."""
+    if not isinstance(name, str):
+        return False
+    if name in PARAMETER_WORDS:
+        return True
+    return len(name) == 1 and "a" <= name <= "z" and name not in _NOT_PARAMETERS
+
+
+def parameter_message(name: str) -> str:
+    """The error for a name that could be a parameter but was not declared."""
+    return f"unknown name '{name}' — make it a parameter?"
 
 
 def unknown_name_message(n: str, names: list[str], funcs: list[str]) -> str:

@@ -1,4 +1,5 @@
-"""Built-in scenes (resources/presets.json): expression, domain, start, rule, minima."""
+"""Built-in scenes (resources/presets.json): expression, domain, start, rule, minima, and the
+function's parameters ("params": [{"name", "value", "min", "max"}], optional)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from app.core.descent import Domain
+from app.core.parameters import Parameter, check_parameters
 
 _REPO_RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
@@ -40,6 +42,13 @@ class Preset:
     rule: str
     lr: float
     minima: tuple[Minimum, ...]
+    noise: float = 0.0      # gradient noise σ of the preset's walker, and its seed
+    seed: int = 0
+    params: tuple[Parameter, ...] = ()
+
+    @property
+    def param_values(self) -> dict[str, float]:
+        return {p.name: p.value for p in self.params}
 
     @property
     def dim(self) -> int:
@@ -62,7 +71,11 @@ def presets() -> dict[str, Preset]:
             name=p["name"], title=p["title"], expression=p["expression"],
             domain=tuple((float(a), float(b)) for a, b in p["domain"]),
             start=tuple(float(v) for v in p["start"]), rule=p["rule"], lr=float(p["lr"]),
-            minima=tuple(_minimum(m) for m in p["minima"]))
+            minima=tuple(_minimum(m) for m in p["minima"]),
+            noise=float(p.get("noise", 0.0)), seed=int(p.get("seed", 0)),
+            params=check_parameters(
+                Parameter(q["name"], float(q["value"]), float(q["min"]), float(q["max"]))
+                for q in p.get("params", ())))
     return out
 
 

@@ -3,6 +3,8 @@
 Everything the window shows that is not pixels lives here, so the command line can build
 the same picture. Walkers are one list: no walker has fields or code paths of its own.
 ``Scene.replace(**changes)`` gives a new, validated scene; ``Scene.run_all`` runs it.
+``params`` declares the function's parameters (``app.core.parameters``): ``compile`` binds
+their values, and ``with_param_values`` is the cheap change a slider makes.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.descent import Domain, Trajectory, run
-from app.core.expression import CompiledFunction, compile_expression
+from app.core.expression import CompiledFunction
+from app.core.noise import check_noise
+from app.core.parameters import Parameter, check_parameters, compile_scene, default_range
 from app.core.presets import get_preset
 from app.core.rules import Rule
+from app.core.schedules import Schedule
 
 DEFAULT_PRESET = "peaks"
 WALKER_COLORS = ("#ff140d", "#1f6fff", "#13b30b", "#ff9f1a", "#a845ff", "#00b5b5", "#ff4fb5")
@@ -25,21 +30,36 @@ THEMES = ("dark", "light")     # the look of the pictures: screen, or paper (pri
 
 @dataclass(frozen=True, slots=True)
 class Walker:
-    """One walker: its step rule, learning rate, the rule's own parameters, start and colour."""
+    """One walker: its step rule, learning rate, the rule's own parameters, start and colour;
+    gradient noise σ with its seed, and the learning-rate schedule (a SPEC, see
+    ``app.core.schedules``; kept in its canonical form)."""
 
     rule: str
     lr: float
     params: tuple[tuple[str, float], ...] = ()
     start: tuple[float, ...] = ()
     color: str = WALKER_COLORS[0]
+    noise: float = 0.0
+    seed: int = 0
+    schedule: str = "constant"
+
+    def __post_init__(self) -> None:
+        try:
+            spec = str(Schedule.parse(self.schedule))
+        except ValueError:
+            return                 # left for Scene.validate to report with the walker's number
+        object.__setattr__(self, "schedule", spec)
 
     @property
     def label(self) -> str:
         """'adam η=0.05 (beta1=0.8)': the rule, η and the parameters that differ from the
-        rule's defaults."""
+        rule's defaults; then the schedule and noise when there are any."""
         defaults = Rule.parse(self.rule).defaults
         extra = ", ".join(f"{k}={v:g}" for k, v in self.params if defaults.get(k) != v)
-        return f"{self.rule} η={self.lr:g}" + (f" ({extra})" if extra else "")
+        text = f"{self.rule} η={self.lr:g}" + (f" ({extra})" if extra else "")
+        if self.schedule != "constant":
+            text += f" {self.schedule}"
+        return text + (f" σ={self.noise:g} seed {self.seed}" if self.noise else "")
 
     def replace(self, **changes: Any) -> Walker:
         """A copy with ``changes``; a new rule keeps only the parameters it knows."""
@@ -53,6 +73,7 @@ class Walker:
     def run(self, func: CompiledFunction, scene: Scene) -> Trajectory:
         return run(func, Rule.parse(self.rule), self.start, self.lr, max_steps=scene.max_steps,
                    gtol=scene.gtol, domain=scene.domain, stop_outside=scene.stop_outside,
+                   schedule=self.schedule, noise=self.noise, seed=self.seed,
                    **dict(self.params))
 
 
@@ -98,11 +119,13 @@ class Scene:
     extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
     camera: Camera | None = None   # None: the default view, fitted to the frame
     theme: str = "dark"
+    params: tuple[Parameter, ...] = ()   # the function's parameters, with slider ranges
 
     def replace(self, **changes: Any) -> Scene:
         """A copy with ``changes`` applied (see ``validate`` for what is accepted)."""
-        if "walkers" in changes:
-            changes["walkers"] = tuple(changes["walkers"])
+        for key in ("walkers", "params"):
+            if key in changes:
+                changes[key] = tuple(changes[key])
         return dataclasses.replace(self, **changes).validate()
 
     @property
@@ -110,7 +133,38 @@ class Scene:
         return len(self.domain)
 
     def compile(self) -> CompiledFunction:
-        return compile_expression(self.expression)
+        """f with the parameters' values (parsed once per text: see ``compile_scene``)."""
+        return compile_scene(self)
+
+    @property
+    def param_values(self) -> dict[str, float]:
+        """{name: value} of the declared parameters."""
+        return {p.name: p.value for p in self.params}
+
+    def param(self, name: str) -> Parameter:
+        """The declared parameter ``name`` (KeyError if there is none)."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def declare_param(self, name: str, value: float = 1.0) -> Scene:
+        """A copy that declares parameter ``name`` (the window's "make it a parameter"): at
+        ``value`` with the default range value ± max(1, |value|); a declared one is kept."""
+        if any(p.name == name for p in self.params):
+            return self
+        return self.replace(params=[*self.params, Parameter(name, float(value),
+                                                            *default_range(float(value)))])
+
+    def with_param_values(self, values: dict[str, float] | None = None,
+                          **more: float) -> Scene:
+        """A copy with other parameter values (each within its range, else ValueError)."""
+        new = {**(values or {}), **more}
+        unknown = sorted(set(new) - {p.name for p in self.params})
+        if unknown:
+            raise ValueError(f"no parameter {unknown[0]!r} is declared")
+        return self.replace(params=[dataclasses.replace(p, value=float(new[p.name]))
+                                    if p.name in new else p for p in self.params])
 
     def run_all(self, func: CompiledFunction | None = None) -> tuple[Trajectory, ...]:
         """Every walker's path, in the order of ``walkers``."""
@@ -163,6 +217,11 @@ class Scene:
                                  "to 1000")
             if not all(math.isfinite(v) for _, v in w.params):
                 raise ValueError(f"walker {i}: parameters must be finite numbers")
+            try:
+                check_noise(w.noise, w.seed)
+                Schedule.parse(w.schedule)
+            except ValueError as e:
+                raise ValueError(f"walker {i}: {e}") from None
             known = Rule.parse(w.rule).defaults
             unknown = [k for k, _ in w.params if k not in known]
             if unknown:
@@ -183,12 +242,14 @@ class Scene:
             self.camera.validate()
         if self.theme not in THEMES:
             raise ValueError(f"unknown theme {self.theme!r}; choose one of: {', '.join(THEMES)}")
+        check_parameters(self.params)
         return self
 
     @classmethod
     def from_preset(cls, name: str = DEFAULT_PRESET, **changes: Any) -> Scene:
         p = get_preset(name)
         base = cls(expression=p.expression, domain=p.domain,
-                   walkers=(Walker(p.rule, p.lr, (), p.start, WALKER_COLORS[0]),),
-                   preset=p.name)
+                   walkers=(Walker(p.rule, p.lr, (), p.start, WALKER_COLORS[0],
+                                   noise=p.noise, seed=p.seed),),
+                   preset=p.name, params=p.params)
         return base.replace(**changes) if changes else base.validate()

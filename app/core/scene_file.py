@@ -14,17 +14,21 @@ On disk::
      "export": {"size": [1280, 720], "fps": 30, …}}
 
 ``expression``, ``domain`` and ``walkers`` are required (``rule``, ``lr`` and ``start`` in a
-walker); the other fields default to ``Scene``'s; ``camera`` may be left out or null (the
-default view). Unknown keys are refused (a typo must not silently change the picture);
-free-form additions belong in ``extra``. ``export`` holds the export dialog's settings (see
-``EXPORT_CHECKS``). Version 1 files (the camera as a free-form object at the top) still open.
+walker); the other fields default to ``Scene``'s. A walker may also have ``noise`` (σ ≥ 0),
+``seed`` (a whole number) and ``schedule`` (a SPEC such as "exponential:gamma=0.9"), written
+only when not the defaults (0, 0, "constant"): files stay version 2. ``camera`` may be left
+out or null (the default view). ``params`` (optional, written when there are any) declares
+the function's parameters: [{"name": "a", "value": 3.0, "min": 0.0, "max": 6.0}, …].
+Unknown keys are refused (a typo must not silently change
+the picture); free-form additions belong in ``extra``. ``export`` holds the export dialog's
+settings (see ``EXPORT_CHECKS``). Version 1 files (the camera as a free-form object at the
+top) still open.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,9 +37,17 @@ from typing import Any
 
 from app import __version__
 from app.core.colormaps import NAMES as CMAP_NAMES
-from app.core.expression import ExpressionError, compile_expression
-from app.core.rules import Rule
-from app.core.scene import THEMES, WALKER_COLORS, Camera, Scene, Walker
+from app.core.expression import ExpressionError
+from app.core.parameters import compile_scene
+from app.core.scene import THEMES, Scene
+from app.core.scene_fields import (
+    params_list,
+    parse_camera,
+    parse_domain,
+    parse_params,
+    parse_walker,
+    walker_dict,
+)
 from app.core.scene_json import (
     check_open_dict,
     dumps_pretty,
@@ -51,14 +63,10 @@ FORMAT = "gradient-mountain-scene"
 VERSION = 2
 MAX_BYTES = 1_000_000
 MAX_EXPRESSION = 2000
-DEFAULT_WALKER_COLOR = WALKER_COLORS[0]      # the ball in the 3D view
-_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _TOP_KEYS = {"format", "version", "generator", "scene", "camera", "export"}
 _SCENE_KEYS = {"expression", "domain", "walkers", "max_steps", "gtol", "stop_outside",
                "resolution", "cmap", "exaggeration", "speed", "show_arrows", "wireframe",
-               "preset", "extra", "camera", "theme"}
-_CAMERA_KEYS = {"azimuth", "elevation", "distance", "center"}
-_WALKER_KEYS = {"rule", "lr", "params", "start", "color"}
+               "preset", "extra", "camera", "theme", "params"}
 _OPTIONAL = ("max_steps", "gtol", "stop_outside", "resolution", "cmap", "exaggeration", "speed",
              "show_arrows", "wireframe", "preset", "theme")
 
@@ -87,10 +95,7 @@ def scene_to_dict(scene: Scene, *, export: Mapping[str, Any] | None = None) -> d
     body = {
         "expression": scene.expression,
         "domain": [[float(a), float(b)] for a, b in scene.domain],
-        "walkers": [{"rule": w.rule, "lr": float(w.lr),
-                     "params": {k: float(v) for k, v in w.params},
-                     "start": [float(v) for v in w.start], "color": w.color}
-                    for w in scene.walkers],
+        "walkers": [walker_dict(w) for w in scene.walkers],
         "max_steps": int(scene.max_steps), "gtol": float(scene.gtol),
         "stop_outside": bool(scene.stop_outside), "resolution": int(scene.resolution),
         "cmap": scene.cmap, "exaggeration": float(scene.exaggeration),
@@ -102,6 +107,8 @@ def scene_to_dict(scene: Scene, *, export: Mapping[str, Any] | None = None) -> d
             "distance": None if cam.distance is None else float(cam.distance),
             "center": None if cam.center is None else [float(v) for v in cam.center]},
     }
+    if scene.params:
+        body["params"] = params_list(scene.params)
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION,
                            "generator": f"gradient-mountain {__version__}", "scene": body}
     if export is not None:
@@ -196,8 +203,8 @@ def _dict_to_scene(doc: Any) -> LoadedScene:
     expression = need(body, "expression", str, "in 'scene'")
     if not expression.strip() or len(expression) > MAX_EXPRESSION:
         raise ValueError(f"'expression' must be 1 to {MAX_EXPRESSION} characters")
-    domain = _domain(need(body, "domain", list, "in 'scene'"))
-    walkers = tuple(_walker(w, i, len(domain))
+    domain = parse_domain(need(body, "domain", list, "in 'scene'"))
+    walkers = tuple(parse_walker(w, i, len(domain))
                     for i, w in enumerate(need(body, "walkers", list, "in 'scene'")))
     if not walkers:
         raise ValueError("'walkers' must list at least one walker")
@@ -228,73 +235,22 @@ def _dict_to_scene(doc: Any) -> LoadedScene:
             raise ValueError("unknown key 'camera' in 'scene'")
         legacy = check_open_dict(doc.get("camera"), "camera")
         try:
-            camera = _camera(legacy)
+            camera = parse_camera(legacy)
         except ValueError:
             camera = None
     else:
         if "camera" in doc:
             raise ValueError("unknown key 'camera' at the top (it belongs in 'scene')")
-        camera = _camera(body.get("camera"))
+        camera = parse_camera(body.get("camera"))
     export = check_open_dict(doc.get("export"), "export")
+    params = parse_params(body["params"]) if "params" in body else ()
     scene = Scene(expression=expression, domain=domain, walkers=walkers,
-                  extra=tuple(extra.items()), camera=camera, **opt).validate()
+                  extra=tuple(extra.items()), camera=camera, params=params, **opt).validate()
     try:
-        func = compile_expression(expression)     # the safe parser: it never evaluates text
+        func = compile_scene(scene)     # the safe parser: it never evaluates text
     except ExpressionError as exc:
         raise SceneFileError(f"expression: {exc}") from None
     if func.dim != len(domain):
         raise ValueError(f"the expression has {func.dim} variable(s) but the domain "
                          f"{len(domain)} range(s)")
     return LoadedScene(scene, export)
-
-
-def _walker(w: Any, i: int, dim: int) -> Walker:
-    where = f"in walker {i + 1}"
-    if not isinstance(w, dict):
-        raise ValueError(f"walker {i + 1} must be an object, not {kind(w)}")
-    no_unknown(w, _WALKER_KEYS, where)
-    rule = Rule.parse(need(w, "rule", str, where))
-    lr = number(need(w, "lr", object, where), "lr")
-    if lr <= 0:
-        raise ValueError("'lr' must be a positive number")
-    params = need(w, "params", dict, where) if "params" in w else {}
-    for key, value in params.items():
-        if key not in rule.defaults:
-            raise ValueError(f"unknown parameter {key[:60]!r} for rule {rule.value} "
-                             f"(it takes: {', '.join(rule.defaults) or 'none'})")
-        number(value, key)
-    start = need(w, "start", list, where)
-    if len(start) != dim:
-        raise ValueError(f"'start' needs {dim} number(s) for a {dim}-D domain")
-    color = w.get("color", DEFAULT_WALKER_COLOR)
-    if not (isinstance(color, str) and _COLOR.fullmatch(color)):
-        raise ValueError(f"'color' must look like '#ff140d', not {str(color)[:20]!r}")
-    return Walker(rule.value, lr, tuple((k, float(v)) for k, v in params.items()),
-                  tuple(number(v, "start") for v in start), color.lower())
-
-
-def _camera(c: Any) -> Camera | None:
-    if c is None:
-        return None
-    if not isinstance(c, dict):
-        raise ValueError(f"'camera' must be an object or null, not {kind(c)}")
-    no_unknown(c, _CAMERA_KEYS, "in 'camera'")
-    dist = c.get("distance")
-    center = c.get("center")
-    if center is not None and not (isinstance(center, list) and len(center) == 3):
-        raise ValueError("'camera.center' must be [x, y, z] or null")
-    cam = Camera(azimuth=number(c.get("azimuth", -125.0), "azimuth"),
-                 elevation=number(c.get("elevation", 28.0), "elevation"),
-                 distance=None if dist is None else number(dist, "distance"),
-                 center=None if center is None else
-                 tuple(number(v, "center") for v in center))  # type: ignore[arg-type]
-    return cam.validate()
-
-
-def _domain(rows: list) -> tuple[tuple[float, float], ...]:
-    if len(rows) not in (1, 2) or not all(isinstance(r, list) and len(r) == 2 for r in rows):
-        raise ValueError("'domain' must be one or two [min, max] pairs")
-    out = tuple((number(a, "domain"), number(b, "domain")) for a, b in rows)
-    if any(a >= b for a, b in out):
-        raise ValueError("'domain': each range needs min < max")
-    return out

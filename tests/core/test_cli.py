@@ -81,8 +81,8 @@ def test_descend_preset_defaults_and_1d(capsys):
 @pytest.mark.parametrize(("args", "reason", "nulls"), [
     # f = 1/x + y at x = 0: f and ∇f are infinite at the start
     (["--expr", "1/x + y", "--start", "0", "1"], "undefined", {"f", "grad_norm"}),
-    # log of a negative number: f is NaN (the gradient 1/x is fine)
-    (["--expr", "log(x) + y", "--start", "-1", "1"], "undefined", {"f"}),
+    # log of a negative number: f is undefined, and so is ∇f (not the formula 1/x's value)
+    (["--expr", "log(x) + y", "--start", "-1", "1"], "undefined", {"f", "grad_norm"}),
     # a finite gradient whose norm overflows: ‖∇f‖ = inf
     (["--expr", "1e308*x + 1e308*y", "--start", "1", "-1"], "diverged", {"grad_norm"}),
 ])

@@ -24,7 +24,7 @@ def test_the_issue_presets_are_all_there():
 @pytest.mark.parametrize("name", NAMES)
 def test_known_minima(name):
     p = get_preset(name)
-    f = compile_expression(p.expression)
+    f = compile_expression(p.expression, params=p.param_values)
     assert f.dim == p.dim
     for m in p.minima:
         pt = np.array(m.point, float)

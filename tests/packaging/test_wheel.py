@@ -21,7 +21,8 @@ from app.about import version
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_WHEEL = ("app/cli.py", "app/resources/presets.json", "app/resources/icons/gradient-mountain.svg",
-            "app/resources/scenes/compare-optimisers.json", "app/ui/dialogs/help_dialogs.py")
+            "app/resources/scenes/compare-optimisers.json", "app/ui/dialogs/help_dialogs.py",
+            "app/resources/lessons/01-the-slope.json", "app/core/lesson.py")
 
 
 def run(args: list, **kw) -> subprocess.CompletedProcess:
