@@ -6,19 +6,25 @@ from __future__ import annotations
 import numpy as np
 
 from app.core.basins import BasinMap, basin_map
+from app.core.compare import compare_walkers as core_compare
 from app.core.curvature import curvature_at
 from app.core.descent import Cancelled, Trajectory
-from app.core.expression import CompiledFunction, ExpressionError, compile_expression
+from app.core.expression import CompiledFunction, ExpressionError
+from app.core.parameters import compile_with_params
 from app.core.pictures import MapPicture, SurfacePicture, surface_picture
 from app.core.pictures import map_picture as _map_picture
-from app.core.scene import WALKER_COLORS, Scene, Walker
+from app.core.rules import Rule
+from app.core.scene import Scene, Walker
+from app.core.stability import STABLE_FORMS, stability_hint, stability_limit
 from app.core.walks import Walks
 
 
-def compile_text(text: str) -> CompiledFunction | ExpressionError:
-    """The compiled function, or the error (a value: its column must reach the text box)."""
+def compile_text(text: str, params: dict[str, float] | None = None
+                 ) -> CompiledFunction | ExpressionError:
+    """The compiled function with the scene's parameter values, or the error (a value: its
+    column and ``parameter`` must reach the text box)."""
     try:
-        return compile_expression(text)
+        return compile_with_params(text, params)
     except ExpressionError as e:
         return e
 
@@ -39,16 +45,26 @@ def preview_walk(walker: Walker, scene: Scene, func: CompiledFunction) -> Trajec
     return walker.run(func, scene)
 
 
-def curvature_readout(func: CompiledFunction, point: np.ndarray, rule: str,
-                      lr: float) -> tuple[str, bool]:
-    """The readout text at ``point`` and whether η overshoots there (gradient rule)."""
+def curvature_readout(func: CompiledFunction, point: np.ndarray, rule: str, lr: float,
+                      params: dict[str, float] | None = None) -> tuple[str, bool]:
+    """The readout at ``point``: the Hessian's eigenvalues (f″ for a function of x), the
+    rule's stable limit where a formula exists (gradient 2/λmax, momentum 2(1+β)/λmax …)
+    and whether η is past it."""
     try:
         c = curvature_at(func, point)
     except ExpressionError as e:          # the Hessian did not come within the budget
         return f"curvature: {e.message}", False
-    if rule == "gradient":
-        return c.describe(lr), c.overshoots(lr)
-    return c.describe(float("inf")).split(";")[0], False
+    text = c.describe(float("inf")).split(";")[0]
+    full = Rule.parse(rule).params(lr, **(params or {}))
+    limit = stability_limit(rule, c.eigenvalues, full)
+    hint = stability_hint(rule, lr, c.eigenvalues, full)
+    if limit is not None and rule != "newton":
+        text += f"; {rule} is stable for η < {STABLE_FORMS[Rule.parse(rule)]} = {limit:.4g}"
+    if hint:
+        text += f" — {hint}"
+    if len(c.eigenvalues) == 1:             # a function of x: its second derivative
+        text = text.replace("Hessian eigenvalues λ", "f″(x)").replace("λmax", "f″")
+    return text, hint is not None
 
 
 def basins(progress, func: CompiledFunction, scene: Scene, walker: Walker,
@@ -57,25 +73,12 @@ def basins(progress, func: CompiledFunction, scene: Scene, walker: Walker,
     try:
         return basin_map(func, scene.domain, walker.rule, walker.lr, resolution=resolution,
                          max_steps=scene.max_steps, gtol=scene.gtol, params=dict(walker.params),
+                         schedule=walker.schedule, noise=walker.noise, seed=walker.seed,
                          progress=progress.report)
     except Cancelled:
         return None
 
 
 def compare_walkers(scene, func, index: int = 0) -> list[Walker]:
-    """Gradient, momentum and Adam from walker ``index``'s start, with η that suit each:
-    plain gradient just inside its stability limit 2/λmax at the start, momentum a third of
-    it (its steps grow by up to 1/(1−β)), Adam a step of ~2 % of the domain."""
-    w = scene.walkers[index]
-    try:
-        c = curvature_at(func, w.start)
-        limit = c.stability_limit
-    except ValueError:           # the Hessian did not come in time: no limit known
-        limit = None
-    eta = w.lr if w.rule == "gradient" else 0.05
-    if limit is not None:
-        eta = min(eta, 0.5 * limit)
-    extent = max(hi - lo for lo, hi in scene.domain)
-    return [Walker("gradient", eta, (), w.start, WALKER_COLORS[0]),
-            Walker("momentum", eta / 3, (("beta", 0.9),), w.start, WALKER_COLORS[1]),
-            Walker("adam", round(0.02 * extent, 4), (), w.start, WALKER_COLORS[2])]
+    """Gradient, momentum and Adam from walker ``index``'s start (see app.core.compare)."""
+    return core_compare(scene, func, index)

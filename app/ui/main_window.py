@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -15,27 +15,32 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QSplitter,
+    QToolBar,
     QWidget,
 )
 
 from app.core.scene import Camera, Scene
 from app.core.walks import Walks
-from app.ui.dialogs import scene_actions
 from app.ui.dialogs.basins_dialog import BasinsRun
-from app.ui.dialogs.export_dialog import export_from_window
 from app.ui.dialogs.help_dialogs import add_help_menu
-from app.ui.dialogs.image_dialog import copy_image, save_image_from_window
+from app.ui.lesson_player import add_lesson_menu
+from app.ui.menus import make_menus
 from app.ui.model import SceneModel
 from app.ui.panels.scene_panel import ScenePanel
+from app.ui.panels.transport import TransportBar
 from app.ui.panels.walkers_panel import WalkersPanel
-from app.ui.panels.widgets import format_number
+from app.ui.panels.widgets import ErrorLabel, format_number
+from app.ui.presentation import Presentation
+from app.ui.screen_fit import fit_to_screen
 from app.ui.settings import open_settings, scene_to_json
 from app.ui.signals import wire
 from app.ui.views.loss_plot import LossPanel
 from app.ui.views.map_view import MapView
 from app.ui.views.pick_controller import PickController
+from app.ui.views.step_inspector import StepInspector
 from app.ui.views.view3d import MountainView
 
 
@@ -53,14 +58,15 @@ def status_text(walks: Walks, position: float, walker: int) -> str:
 def stop_text(walks: Walks, walker: int) -> str:
     """Why the walker stopped, and after how many steps."""
     t = walks.trajectories[walker]
-    return f"{t.stop_reason.message} — after {t.steps} step{'s' if t.steps != 1 else ''}"
+    return f"{t.message} — after {t.steps} step{'s' if t.steps != 1 else ''}"
 
 
 class _SpinBoxKeys(QObject):
     """Lets Space, R, A and W reach the window's shortcuts while a spin box has the focus
     (its line edit would otherwise claim them as text; no number needs them)."""
 
-    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_A, Qt.Key.Key_W, Qt.Key.Key_L, Qt.Key.Key_C)
+    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_A, Qt.Key.Key_W, Qt.Key.Key_L, Qt.Key.Key_C,
+            Qt.Key.Key_S)
 
     def eventFilter(self, obj, event) -> bool:  # Qt override
         # True leaves the override event unaccepted: the shortcut map then takes the key
@@ -69,6 +75,33 @@ class _SpinBoxKeys(QObject):
 
 
 class MainWindow(QMainWindow):
+    # the menus' actions (made by app.ui.menus.make_menus)
+    open_action: QAction
+    save_action: QAction
+    export_action: QAction
+    save_image_action: QAction
+    quit_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    copy_image_action: QAction
+    presentation_action: QAction
+    reset_camera_action: QAction
+    arrows_action: QAction
+    wire_action: QAction
+    legend_action: QAction
+    colorbar_action: QAction
+    light_action: QAction
+    step_parts_action: QAction
+    pick_action: QAction
+    play_action: QAction
+    step_action: QAction
+    back_action: QAction
+    reset_action: QAction
+    compare_action: QAction
+    basins_action: QAction
+    clear_basins_action: QAction
+    sweep_action: QAction
+    recent_menu: QMenu
     def __init__(self, scene: Scene, *, remember: bool = True) -> None:
         super().__init__()
         self.remember = remember
@@ -79,6 +112,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Gradient Mountain")
         self.model = SceneModel(scene, self)
         self.view = MountainView(self)
+        self.view.setMinimumSize(200, 120)
         # 1-D functions: the explainer's picture (curve, walker, tangent, slope) joins the
         # centre below the 3D ribbon; it is hidden for functions of x and y
         self.curve_view = MapView()
@@ -93,13 +127,13 @@ class MainWindow(QMainWindow):
         self.dock.setWidget(self.panel)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                               | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.panel.setMinimumWidth(300)
+        self.panel.setMinimumWidth(250)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.map = MapView()
         self.map_dock = QDockWidget("Map", self)
         self.map_dock.setObjectName("map_dock")
         self.map_dock.setWidget(self.map)
-        self.map.setMinimumSize(260, 220)
+        self.map.setMinimumSize(160, 120)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.map_dock)
         self.splitDockWidget(self.dock, self.map_dock, Qt.Orientation.Vertical)
         self.resizeDocks([self.dock], [390], Qt.Orientation.Horizontal)
@@ -111,6 +145,11 @@ class MainWindow(QMainWindow):
         self.loss_dock = self._dock("Loss and timeline", "loss_dock", self.loss)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.loss_dock)
         self.splitDockWidget(self.loss_dock, self.walkers_dock, Qt.Orientation.Horizontal)
+        self.inspector = StepInspector()
+        self.inspector_dock = self._dock("Step inspector", "inspector_dock", self.inspector)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inspector_dock)
+        self.tabifyDockWidget(self.walkers_dock, self.inspector_dock)
+        self.walkers_dock.raise_()
         self.resizeDocks([self.loss_dock], [200], Qt.Orientation.Vertical)
         self.status = QLabel()
         self.status.setToolTip("Where the walker is, or why it stopped")
@@ -127,92 +166,23 @@ class MainWindow(QMainWindow):
         self.hover.setToolTip("f under the mouse on the map")
         self.statusBar().addPermanentWidget(self.hover)
         self.basins_run = BasinsRun(self)
-        self._make_menus()
+        self.presentation = Presentation(self)
+        make_menus(self)
+        self.lesson_menu = add_lesson_menu(self)
         self.help_menu = add_help_menu(self)
+        self.transport = TransportBar({"play": self.play_action, "step": self.step_action,
+                                       "back": self.back_action, "reset": self.reset_action,
+                                       "pick": self.pick_action})
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.transport)
+        for a in self.findChildren(QAction):   # shortcuts work with the menu bar hidden too
+            self.addAction(a)
         self._spin_keys = _SpinBoxKeys(self)
         for spin in self.panel.findChildren(QAbstractSpinBox):
             spin.installEventFilter(self._spin_keys)
         self._connect_signals()
-        self.resize(1280, 800)
+        fit_to_screen(self)
         self._on_model_scene_changed(scene)
         self.model.start()
-
-    def _make_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.open_action = self._action(file_menu, "&Open scene…", "Ctrl+O",
-                                        "Open a saved scene (.json)",
-                                        lambda: scene_actions.open_dialog(self))
-        self.save_action = self._action(file_menu, "&Save scene…", "Ctrl+S",
-                                        "Save this scene to reproduce the picture later",
-                                        lambda: scene_actions.save_dialog(self))
-        self.export_action = self._action(file_menu, "&Export animation…", "Ctrl+E",
-                                          "Export a GIF, an MP4 or PNG frames",
-                                          lambda: export_from_window(self))
-        self.save_image_action = self._action(file_menu, "Save &image…", "Ctrl+Shift+S",
-                                              "One picture of the final frame, with this "
-                                              "camera (PNG, up to 4× the pixels)",
-                                              lambda: save_image_from_window(self))
-        file_menu.addSeparator()
-        self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit,
-                                        "Close the window", self.close)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        edit_menu = bar.addMenu("&Edit")
-        self.copy_image_action = self._action(edit_menu, "&Copy image", "Ctrl+Shift+C",
-                                              "Copy the 3D view as shown to the clipboard",
-                                              lambda: copy_image(self))
-        view_menu = bar.addMenu("&View")
-        self.reset_camera_action = self._action(view_menu, "Reset &camera", "Home",
-                                                "Back to the default view",
-                                                self.view.reset_camera)
-        self.arrows_action = self._action(view_menu, "−∇f &arrows", "A", "Show −∇f arrows",
-                                          lambda on: self.model.update(show_arrows=on), True)
-        self.wire_action = self._action(view_menu, "&Wireframe", "W", "Show grid lines",
-                                        lambda on: self.model.update(wireframe=on), True)
-        self.legend_action = self._action(view_menu, "&Legend", "L",
-                                          "Which colour is which walker, and the flags",
-                                          lambda on: self.view.show_overlays(legend=on), True)
-        self.colorbar_action = self._action(view_menu, "&Colour bar", "C",
-                                            "The height colours' f values",
-                                            lambda on: self.view.show_overlays(colorbar=on),
-                                            True)
-        self.light_action = self._action(view_menu, "Light &theme", "",
-                                         "White background: for print and slides",
-                                         lambda on: self.model.update(
-                                             theme="light" if on else "dark"), True)
-        for a in (self.legend_action, self.colorbar_action):
-            blocker = QSignalBlocker(a)
-            a.setChecked(True)
-            del blocker
-        view_menu.addAction(self.dock.toggleViewAction())
-        view_menu.addAction(self.map_dock.toggleViewAction())
-        view_menu.addAction(self.walkers_dock.toggleViewAction())
-        view_menu.addAction(self.loss_dock.toggleViewAction())
-        self.pick_action = self._action(view_menu, "&Pick start on the mountain", "P",
-                                        "Drag on the 3D mountain to move the start "
-                                        "(or hold Shift while dragging)",
-                                        lambda on: self.picker.set_sticky(on), True)
-        toolbar = self.addToolBar("Tools")
-        toolbar.setObjectName("tools")
-        toolbar.addAction(self.pick_action)
-        run_menu = bar.addMenu("&Run")
-        self.play_action = self._action(run_menu, "&Play / pause", "Space",
-                                        "Play or pause the walker", self.model.toggle_play)
-        self.step_action = self._action(run_menu, "&Step", "Right", "One step",
-                                        self.model.step_forward)
-        self.reset_action = self._action(run_menu, "&Reset", "R", "Back to the start",
-                                         self.model.reset)
-        self.back_action = self._action(run_menu, "Step &back", "Left", "One step back",
-                                        self.model.step_back)
-        self.compare_action = self._action(run_menu, "&Compare optimisers", "Ctrl+M",
-                                           "Gradient, momentum and Adam from the same start",
-                                           lambda: self.walkers.compare())
-        self.basins_action = self._action(run_menu, "&Basins of attraction…", "Ctrl+B",
-                                          "Where does every start end? Colours the map",
-                                          self.basins_run.ask_and_start)
-        self.clear_basins_action = self._action(run_menu, "C&lear basins", "",
-                                                "Back to the height map",
-                                                self.model.clear_basins)
 
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -220,19 +190,16 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         return dock
 
-    def _action(self, menu, text, key, tip, slot, checkable=False) -> QAction:
-        a = QAction(text, self)
-        a.setShortcut(QKeySequence(key) if isinstance(key, str) else key)
-        a.setStatusTip(tip)
-        a.setToolTip(tip)
-        a.setCheckable(checkable)
-        (a.toggled if checkable else a.triggered).connect(slot)
-        menu.addAction(a)
-        return a
+    def toolbars(self) -> list[QToolBar]:
+        return self.findChildren(QToolBar)
+
+    def docks(self) -> list[QDockWidget]:
+        return [self.dock, self.map_dock, self.walkers_dock, self.loss_dock, self.inspector_dock]
 
     def _connect_signals(self) -> None:
         m = self.model
-        for view in (self.view, self.map, self.curve_view, self.loss, self.picker):
+        for view in (self.view, self.map, self.curve_view, self.loss, self.picker,
+                     self.transport, self.inspector):
             view.connect_model(m)
         pairs = ((m.walks_changed, self._on_model_walks_changed),
                  (m.position_changed, self._on_model_position_changed),
@@ -241,12 +208,16 @@ class MainWindow(QMainWindow):
                  (m.scene_changed, self._on_model_scene_changed),
                  (m.surface_error, self._on_model_surface_error),
                  (m.busy_changed, self._on_model_busy_changed),
+                 (m.history_changed, self._on_model_history_changed),
+
                  (self.view.camera_changed, self._on_view_camera_changed),
                  (self.map.hover_text, self.hover.setText),
                  (self.picker.start_picked, self._on_start_picked),
                  (self.map.start_picked, self._on_start_picked),
                  (self.curve_view.start_picked, self._on_start_picked))
         wire(pairs)
+        for label in self.findChildren(ErrorLabel):      # every error also in the status bar
+            label.shown.connect(self._show_error)
         app = QApplication.instance()
         self._focus_hooked = isinstance(app, QApplication)
         if isinstance(app, QApplication):
@@ -267,6 +238,13 @@ class MainWindow(QMainWindow):
         self.selected = index
         self._show_status()
 
+    def show_step_parts(self, on: bool) -> None:
+        self.view.show_step_parts(on)
+        self.map.show_step_parts(on)
+
+    def show_status(self) -> None:
+        self._show_status()
+
     def _show_status(self) -> None:
         if self.walks is None:
             return
@@ -275,6 +253,19 @@ class MainWindow(QMainWindow):
         if self.position >= len(self.walks.trajectories[i]) - 1:
             text += f"   —   {stop_text(self.walks, i)}"
         self.status.setText(text)
+        if self.presentation.on:
+            self.view.overlay.set_caption(text)
+
+    def _show_error(self, message: str) -> None:
+        """Errors show beside their field and, for a while, in the status bar."""
+        if message:
+            self.statusBar().showMessage(f"⚠ {message}", 8000)
+        else:
+            self.statusBar().clearMessage()
+
+    def _on_model_history_changed(self, can_undo: bool, can_redo: bool) -> None:
+        self.undo_action.setEnabled(can_undo)
+        self.redo_action.setEnabled(can_redo)
 
     def _on_model_finished(self, walks: Walks) -> None:
         self.walks = walks
@@ -293,8 +284,9 @@ class MainWindow(QMainWindow):
             blocker = QSignalBlocker(action)
             action.setChecked(on)
             del blocker
-        self.setWindowTitle(f"Gradient Mountain — f = {scene.expression}")
-        self.curve_view.setVisible(scene.dim == 1)
+        self.setWindowTitle(f"f = {scene.expression}")     # Qt adds " — Gradient Mountain"
+        if not self.presentation.on:
+            self.curve_view.setVisible(scene.dim == 1)
 
     # ---- views → model -----------------------------------------------------------------
     def _on_start_picked(self, start, final: bool) -> None:
@@ -316,7 +308,8 @@ class MainWindow(QMainWindow):
         in_spin = isinstance(new, QAbstractSpinBox)
         for a in (self.play_action, self.step_action, self.back_action, self.reset_action,
                   self.arrows_action, self.wire_action, self.pick_action, self.legend_action,
-                  self.colorbar_action):
+                  self.colorbar_action, self.undo_action, self.redo_action,
+                  self.step_parts_action):
             off = in_text or (in_spin and a in (self.step_action, self.back_action))
             a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if off
                                  else Qt.ShortcutContext.WindowShortcut)
@@ -329,6 +322,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         if state is not None:
             self.restoreState(state)
+        fit_to_screen(self, keep_size=True)      # a layout from a larger screen: shrink it
 
     def save_settings(self) -> None:
         s = open_settings()
@@ -338,6 +332,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # Qt override
+        self.presentation.set_on(False)
         self.model.shutdown()
         self.basins_run.close()
         if self.remember:
@@ -348,6 +343,7 @@ class MainWindow(QMainWindow):
             app.focusChanged.disconnect(self._on_focus_changed)
         self.view.removeEventFilter(self.picker)
         self.picker.connect_model(self.model, connect=False)
+        self.transport.connect_model(self.model, connect=False)
         for view in (self.map, self.curve_view, self.loss, self.view):
             view.dispose()
         super().closeEvent(event)

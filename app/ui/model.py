@@ -14,16 +14,19 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.core.expression import CompiledFunction, ExpressionError
+from app.core.history import History
 from app.core.scene import Camera, Scene
 from app.core.walks import Walks
 from app.ui import jobs
 from app.ui.playback import Playback
 from app.ui.workers import Workers
 
-_WALK_FIELDS = {"walkers", "max_steps", "gtol", "stop_outside", "domain"}
-_SURFACE_FIELDS = {"resolution", "cmap", "exaggeration", "domain"}
+_WALK_FIELDS = {"walkers", "max_steps", "gtol", "stop_outside", "domain", "params"}
+_SURFACE_FIELDS = {"resolution", "cmap", "exaggeration", "domain", "params"}
 _MAP_FIELDS = {"cmap", "domain"}
-_FUNCTION_FIELDS = {"expression", "domain"}
+_FUNCTION_FIELDS = {"expression", "domain", "params"}
+_ALL_FIELDS = _WALK_FIELDS | _SURFACE_FIELDS | _MAP_FIELDS | _FUNCTION_FIELDS | {
+    "preset", "speed", "show_arrows", "wireframe", "theme"}
 
 
 class SceneModel(Playback, QObject):
@@ -39,12 +42,14 @@ class SceneModel(Playback, QObject):
     preview_changed = Signal(object)      # the path from a start being picked, or None
     curvature_changed = Signal(str, bool)  # readout at the selected walker, and "overshoots"
     expression_error = Signal(str, int)   # message, 0-based column or -1 ("" clears it)
+    parameter_offered = Signal(str)       # an unknown name that could be a parameter ("": none)
     scene_error = Signal(str)             # any other rejected change ("" when cleared)
     surface_error = Signal(str)           # the surface could not be drawn
     playing_changed = Signal(bool)
     finished = Signal(object)             # Walks, when playback reaches the last step
     busy_changed = Signal(bool)           # background work running
     progress = Signal(str, int, int)      # job kind, done, total (basins)
+    history_changed = Signal(bool, bool)  # can undo, can redo
 
     def __init__(self, scene: Scene, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +64,8 @@ class SceneModel(Playback, QObject):
         self._want: dict[str, Any] = {}          # the key each kind's result must carry
         self._tickets = 0
         self._finished_sent = False
+        self._restoring = False
+        self.history: History[Scene] = History(self.scene.replace(camera=None))
         self.workers = Workers(self)
         self.workers.finished.connect(self._on_workers_finished)
         self.workers.failed.connect(self._on_workers_failed)
@@ -100,6 +107,26 @@ class SceneModel(Playback, QObject):
         """Compile ``text`` in the background; on success it becomes the scene's function, on
         failure the message goes out on ``expression_error`` and the last good one stays."""
         self._compile(self.scene, kind_of_change="expression", text=text)
+
+    def declare_parameter(self, name: str, text: str | None = None) -> None:
+        """Make ``name`` a parameter (value 1, a slider from 0 to 2) and compile ``text``
+        (the expression being typed) with it — the one-click answer to 'unknown name'."""
+        try:
+            scene = self.scene.declare_param(name, 1.0)
+        except ValueError as e:
+            self.scene_error.emit(str(e))
+            return
+        self._compile(scene, kind_of_change="expression",
+                      text=self.scene.expression if text is None else text)
+
+    def set_parameter(self, name: str, value: float) -> bool:
+        """Move parameter ``name`` to ``value`` (a slider): only a rebind, then the pictures."""
+        try:
+            params = self.scene.with_param_values(**{name: value}).params
+        except ValueError as e:
+            self.scene_error.emit(str(e))
+            return False
+        return self.update(params=params)
 
     def load_preset(self, name: str) -> None:
         keep = {k: getattr(self.scene, k) for k in
@@ -158,6 +185,34 @@ class SceneModel(Playback, QObject):
         else:
             self.reset()
         return True
+
+    # ---- undo and redo ----------------------------------------------------------------------
+    def undo(self) -> None:
+        """Back to the scene before the last edit (the camera stays where it is)."""
+        self._restore(self.history.undo())
+
+    def redo(self) -> None:
+        self._restore(self.history.redo())
+
+    def _restore(self, scene: Scene | None) -> None:
+        if scene is None:
+            return
+        scene = scene.replace(camera=self.scene.camera)
+        if scene.expression != self.scene.expression:
+            self._compile(scene, kind_of_change="history")
+            return
+        self._restoring = True
+        try:
+            self._apply(scene, {k for k in _ALL_FIELDS
+                                if getattr(scene, k) != getattr(self.scene, k)})
+        finally:
+            self._restoring = False
+
+    def _record(self, scene: Scene, changed: set[str], kind: str | None) -> None:
+        if not self._restoring:
+            self.history.record(scene.replace(camera=None),
+                                ",".join(sorted(changed)) if kind is None else kind)
+        self.history_changed.emit(self.history.can_undo, self.history.can_redo)
 
     def set_camera(self, camera: Camera | None) -> None:
         """The view's camera, kept in the scene (saved with it); nothing is recomputed."""
@@ -228,33 +283,51 @@ class SceneModel(Playback, QObject):
         text = scene.expression if text is None else text
         key = (kind_of_change, text, scene)
         self._want["compile"] = key
-        self.workers.submit("compile", key, jobs.compile_text, text)
+        self.workers.submit("compile", key, jobs.compile_text, text, scene.param_values)
 
     def _on_compiled(self, key, func: CompiledFunction | ExpressionError) -> None:
         kind_of_change, text, scene = key
         if isinstance(func, ExpressionError):
             self.expression_error.emit(func.message, -1 if func.column is None
                                        else int(func.column))
+            self.parameter_offered.emit(getattr(func, "parameter", None) or "")
+            return
+        self.parameter_offered.emit("")
+        if kind_of_change == "expression" and text == self.scene.expression:
+            self.expression_error.emit("", -1)     # typed back to the mountain shown
             return
         try:
-            if kind_of_change == "expression":
-                scene = self.scene.replace(expression=text, preset=None)
+            if kind_of_change == "expression":     # (with the parameters it compiled with)
+                scene = self.scene.replace(expression=text, preset=None, params=scene.params)
             scene = scene.to_dim(func.dim)
         except ValueError as e:
             self.scene_error.emit(str(e))
             return
         self.func = func
         self.expression_error.emit("", -1)
-        if kind_of_change == "scene":
+        whole = kind_of_change in ("scene", "history")
+        if whole:
             self.selected = min(self.selected, len(scene.walkers) - 1)
         self.function_changed.emit(func)
-        self._apply(scene, _FUNCTION_FIELDS | _WALK_FIELDS | _SURFACE_FIELDS)
-        if kind_of_change == "scene":
+        self._restoring = kind_of_change == "history"
+        try:
+            self._apply(scene, _FUNCTION_FIELDS | _WALK_FIELDS | _SURFACE_FIELDS,
+                        "expression" if kind_of_change == "expression" else "")
+        finally:
+            self._restoring = False
+        if whole:
             self.selection_changed.emit(self.selected)
 
-    def _apply(self, scene: Scene, changed: set[str]) -> None:
-        """Take ``scene``; recompute in the background what depends on ``changed``."""
+    def _apply(self, scene: Scene, changed: set[str], kind: str | None = None) -> None:
+        """Take ``scene`` (one undo entry, merged with the last one when ``kind`` says it is
+        the same gesture); recompute in the background what depends on ``changed``."""
         self.scene = scene
+        if "params" in changed and self.func is not None:
+            func = self.func.with_params(scene.param_values)     # microseconds: a rebind
+            if func is not self.func:
+                self.func = func
+                self.function_changed.emit(func)
+        self._record(scene, changed, kind)
         self.revision += 1
         self.scene_error.emit("")
         self.scene_changed.emit(scene)
@@ -322,5 +395,6 @@ class SceneModel(Playback, QObject):
             return                   # (new walks are on their way: asked again when they come)
         pt = self.walks.point_at(self.position, self.selected)
         w = self.scene.walkers[self.selected]
-        self._submit("curvature", jobs.curvature_readout, self.walks.func, pt, w.rule, w.lr)
+        self._submit("curvature", jobs.curvature_readout, self.walks.func, pt, w.rule, w.lr,
+                     dict(w.params))
 

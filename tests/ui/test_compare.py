@@ -38,9 +38,9 @@ def test_add_remove_and_edit_walkers(make_window, qtbot):
     assert w.model.scene.walkers[1].color == WALKER_COLORS[1]
     w.walkers.table.item(1, 2).setText("0.005")           # η of the second walker
     assert w.model.scene.walkers[1].lr == 0.005
-    w.walkers.table.item(1, 1).setText("nonsense")        # refused, table restored
+    w.walkers.table.item(1, 1).setText("nonsense")        # refused: the typed text stays
     assert w.model.scene.walkers[1].rule == "gradient"
-    assert w.walkers.table.item(1, 1).text() == "gradient"
+    assert w.walkers.table.item(1, 1).text() == "nonsense"
     assert "unknown rule" in w.walkers.error.text() and w.walkers.error.isVisibleTo(w)
     w.walkers.table.setCurrentCell(1, 0)
     w.walkers.remove_button.click()
@@ -129,9 +129,16 @@ def test_basins_colour_the_map(make_window, qtbot):
     assert bm is not None and len(bm.minima) == 4
     assert w.map.basins is bm and w.map.image.image.shape[:2] == (32, 32)
     t = basins_table(bm)
-    assert t.rowCount() == 6 and t.item(0, 2).text().endswith("%")
+    assert t.rowCount() == 4 + 3 and t.item(0, 2).text().endswith("%")
+    for r, rgb in enumerate(bm.minimum_colors):      # each row in its basin's colour
+        assert t.item(r, 0).background().color().getRgb()[:3] == tuple(map(int, rgb))
+    assert t.item(4, 0).text() == "diverged" and t.item(5, 0).text() == "left the domain"
+    marks = w.map.minima_marks.data                   # the minima are marked on the map
+    assert len(marks) == 4
+    np.testing.assert_allclose(np.c_[marks["x"], marks["y"]], bm.minimum_points)
     w.clear_basins_action.trigger()
     assert w.map.basins is None and w.map.image.image.shape[:2] == (160, 160)
+    assert len(w.map.minima_marks.data) == 0
 
 
 def test_a_stale_basins_result_is_dropped(make_window, qtbot):

@@ -39,13 +39,14 @@ def test_bad_expression_keeps_surface_then_good_one_replaces_it(make_window, qtb
 def test_one_dimensional_functions_are_shown(make_window, qtbot):
     w = make_window("parabola")
     assert w.model.scene.dim == 1 and w.view.picture is not None
-    assert not w.panel.y_min.isEnabled()
+    p = w.panel
+    assert not p.y_min.isVisibleTo(p) and not p.start_y.isVisibleTo(p)    # hidden, not greyed
     w.model.step_forward()
     assert w.status.text().startswith("step 1 · x=")
     type_expression(qtbot, w, "x^2 + y^2")
     qtbot.waitUntil(lambda: w.model.scene.dim == 2, timeout=10_000)
     settle(qtbot, w)
-    assert w.panel.y_min.isEnabled()
+    assert p.y_min.isVisibleTo(p) and p.start_y.isVisibleTo(p)
     type_expression(qtbot, w, "x^4 - 3x^2 + x")
     qtbot.waitUntil(lambda: w.model.scene.dim == 1, timeout=10_000)
     settle(qtbot, w)

@@ -59,7 +59,7 @@ def test_shortcuts_lists_every_menu_shortcut_and_the_view_keys(qtbot, make_windo
     dialog = open_dialog(qtbot, w, "shortcuts_dialog")
     text = dialog.findChild(QTextBrowser).toPlainText()
     titles = [title for title, _ in dialog.groups]
-    assert titles[:5] == ["File", "Edit", "View", "Run", "Help"]
+    assert titles[:6] == ["File", "Edit", "View", "Run", "Lesson", "Help"]
     assert titles[-1] == "Mouse and view keys"
     listed = {keys for _, rows in dialog.groups for keys, _ in rows}
     menus = [a.menu() for a in w.menuBar().actions()]
@@ -67,7 +67,7 @@ def test_shortcuts_lists_every_menu_shortcut_and_the_view_keys(qtbot, make_windo
         if not action.shortcut().isEmpty():
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             assert keys in listed and keys in text, action.text()
-    for expected in ("Space", "Play / pause", "Ctrl+E", "Export animation", "F1",
+    for expected in ("Space", "Play", "Ctrl+E", "Export animation", "F1",
                      "Shift+drag on the mountain", "orbit the 3D view"):
         assert expected in text
     # opening it again raises the same dialog; Close deletes it

@@ -34,7 +34,7 @@ def test_widgets_update_the_scene(make_window, qtbot):
     p.param_spins["beta1"].setValue(0.8)
     assert dict(m.scene.walkers[0].params)["beta1"] == pytest.approx(0.8)
     p.max_steps.setValue(77)
-    p.speed.setValue(20.0)
+    w.transport.speed.setValue(20.0)
     p.cmap_combo.setCurrentText("viridis")
     p.arrows_check.setChecked(True)
     s = m.scene
@@ -72,10 +72,13 @@ def test_invalid_domain_is_reported_and_not_applied(make_window):
     before = m.scene
     p.x_min.setValue(5.0)              # min > max
     assert m.scene == before
-    assert p.scene_error.isVisible() and "domain" in p.scene_error.text()
+    # the reason shows next to the domain fields, the typed value stays, marked
+    assert p.domain_error.isVisibleTo(p) and "x" in p.domain_error.text()
+    assert p.x_min.value() == 5.0 and "d23c3c" in p.x_min.styleSheet()
+    assert "x" in w.statusBar().currentMessage()       # and in the status bar
     p.x_max.setValue(9.0)              # fixing it applies the typed values
     assert m.scene.domain[0] == (5.0, 9.0)
-    assert not p.scene_error.isVisible()
+    assert not p.domain_error.isVisibleTo(p) and p.x_min.styleSheet() == ""
 
 
 def test_log_spin_box_steps_by_decades():

@@ -1,10 +1,12 @@
 """Run → Basins of attraction…: the model runs the selected walker's rule from an N×N grid of
 starts on its worker (progress, cancel; the window stays usable), the map is coloured by
-basin and a dialog lists the minima found. A result for a function that has changed in the
-meantime is dropped by the model."""
+basin with its minima marked, and a dialog lists them, each row in its basin's colour.
+Progress counts the starts finished. A result for a function that has changed in the meantime
+is dropped by the model."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QInputDialog,
@@ -15,7 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.core.basins import BasinMap
+from app.core.basins import OTHER_NAMES, OTHER_RGB, BasinMap
+from app.ui.dialogs.fields import fit_title
 
 
 class BasinsRun:
@@ -30,17 +33,26 @@ class BasinsRun:
         self.model.basins_changed.connect(self._on_model_basins_changed)
 
     def ask_and_start(self) -> None:
-        n, ok = QInputDialog.getInt(self.window, "Basins of attraction",
-                                    "Starts per side (N×N grid):", 128, 8, 1024)
-        if ok:
+        ask = QInputDialog(self.window)
+        ask.setWindowTitle("Basins of attraction")
+        ask.setLabelText("Starts per side (N×N grid):")
+        ask.setIntRange(8, 1024)
+        ask.setIntValue(128)
+        fit_title(ask)
+        accepted = ask.exec() == QDialog.DialogCode.Accepted
+        n = ask.intValue()
+        ask.deleteLater()
+        if accepted:
             self.start(n)
 
     def start(self, resolution: int) -> None:
         self.resolution = resolution
         self._close_progress()
-        self.progress = QProgressDialog("Running every start…", "Cancel", 0,
-                                        self.model.scene.max_steps, self.window)
+        starts = resolution ** len(self.model.scene.domain)
+        self.progress = QProgressDialog(f"Running {starts} starts…", "Cancel", 0, starts,
+                                        self.window)
         self.progress.setWindowTitle("Basins of attraction")
+        fit_title(self.progress)
         self.progress.setMinimumDuration(0)
         self.progress.setAutoClose(False)
         self.progress.canceled.connect(self._on_progress_canceled)
@@ -67,9 +79,12 @@ class BasinsRun:
             return
         d = QDialog(self.window)
         d.setWindowTitle("Minima found")
+        fit_title(d)
         lay = QVBoxLayout(d)
-        lay.addWidget(QLabel(f"{len(bm.minima)} minima from {self.resolution}² starts — the map "
-                             "is coloured by basin (Run → Clear basins to go back)"))
+        head = QLabel(f"{len(bm.minima)} minima from {self.resolution}² starts — the map is "
+                      "coloured by basin, each minimum marked ✕ (Run → Clear basins to go back)")
+        head.setWordWrap(True)
+        lay.addWidget(head)
         lay.addWidget(basins_table(bm))
         d.resize(460, 260)
         d.show()
@@ -88,17 +103,30 @@ class BasinsRun:
             self.result_dialog.close()
 
 
+def _row(t: QTableWidget, r: int, texts: tuple[str, str, str], rgb) -> None:
+    """Row r in the colour its starts have on the map (text black or white, for contrast)."""
+    back = QColor(*map(int, rgb))
+    ink = QColor(0, 0, 0) if back.lightnessF() > 0.55 else QColor(255, 255, 255)
+    for c, text in enumerate(texts):
+        item = QTableWidgetItem(text)
+        item.setBackground(QBrush(back))
+        item.setForeground(QBrush(ink))
+        t.setItem(r, c, item)
+
+
 def basins_table(bm: BasinMap) -> QTableWidget:
-    t = QTableWidget(len(bm.minima) + 2, 3)
+    """The minima (where, f, share of starts), then diverged, left the domain, not
+    converged; every row coloured like its starts on the map."""
+    others = ((-1, bm.diverged_share), (-3, bm.left_share), (-2, bm.unconverged_share))
+    t = QTableWidget(len(bm.minima) + len(others), 3)
     t.setHorizontalHeaderLabels(["where", "f", "share of starts"])
-    for r, m in enumerate(bm.minima):
+    for r, (m, rgb) in enumerate(zip(bm.minima, bm.minimum_colors, strict=True)):
         where = ", ".join(f"{v:.4g}" for v in m.point)
-        for c, text in enumerate((f"({where})", f"{m.f:.5g}", f"{100 * m.share:.1f} %")):
-            t.setItem(r, c, QTableWidgetItem(text))
-    for r, (name, share) in enumerate((("diverged", bm.diverged_share),
-                                       ("not converged", bm.unconverged_share)),
-                                      start=len(bm.minima)):
-        t.setItem(r, 0, QTableWidgetItem(name))
-        t.setItem(r, 2, QTableWidgetItem(f"{100 * share:.1f} %"))
+        text = f"{100 * m.share:.1f} %"
+        if m.unsettled:
+            text += f" ({100 * m.unsettled:.1f} % still moving at the step limit)"
+        _row(t, r, (f"({where})", f"{m.f:.5g}", text), rgb)
+    for r, (code, share) in enumerate(others, start=len(bm.minima)):
+        _row(t, r, (OTHER_NAMES[code], "", f"{100 * share:.1f} %"), OTHER_RGB[code])
     t.resizeColumnsToContents()
     return t

@@ -1,8 +1,14 @@
 """File → Export animation…: the options dialog and the export with a cancellable progress
 dialog. The export is an ``ExportRun``: one frame per event-loop tick on the GUI thread
-(OpenGL lives there), encoding on a writer thread — the window stays responsive."""
+(OpenGL lives there), encoding on a writer thread — the window stays responsive. The dialog
+remembers its folder, format and choices (QSettings "export_dialog/…"); a scene file's
+export section wins over them."""
 
 from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,15 +26,28 @@ from PySide6.QtWidgets import (
 
 from app.core.animation import AnimationSettings
 from app.export.errors import ExportError, ExportResult, TargetExists
-from app.export.writers import check_target
-from app.ui.dialogs.fields import default_picture_path, path_row
+from app.export.writers import check_target, output_format
+from app.ui.dialogs.fields import default_picture_path, fit_title, path_row, with_window_looks
 from app.ui.render.export_cli import parse_size
 from app.ui.render.export_run import ExportRun
+from app.ui.settings import read_setting, remembered_folder, write_settings
 
 SIZES = [("1280x720", "slides"), ("1920x1080", "full HD"), ("600x338", "newsletter"),
          ("800x600", "4:3"), ("1080x1080", "square"), ("1080x1920", "portrait, stories")]
 # rough bytes per pixel per frame, measured on typical exports (for the estimate only)
 BYTES_PER_PIXEL = {"gif": 0.035, "mp4": 0.012, "png": 0.45}
+MEMORY = "export_dialog/"        # QSettings group of what the dialog remembers
+NAMES = {"gif": "gradient-mountain.gif", "mp4": "gradient-mountain.mp4",
+         "png": "gradient-mountain-frames"}
+
+
+def remembered_path() -> str:
+    """Where the last export went (its folder, a default name in its format); else an
+    absolute path in Pictures (or home)."""
+    kind = read_setting(MEMORY + "format", "gif")
+    name = NAMES.get(kind, NAMES["gif"])
+    folder = remembered_folder(MEMORY + "folder")
+    return str(Path(folder) / name) if folder else default_picture_path(name)
 
 
 def estimate_text(frames: int, fps: float, size: tuple[int, int], kind: str) -> str:
@@ -49,7 +68,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export animation")
         form = QFormLayout(self)
         self.steps = steps
-        self.path, row = path_row(self, path or default_picture_path("gradient-mountain.gif"),
+        self.path, row = path_row(self, path or remembered_path(),
                                   tip="A .gif, an .mp4, or a folder name for PNG frames",
                                   title="Export animation",
                                   filters="GIF (*.gif);;MP4 video (*.mp4);;PNG frames (*)")
@@ -95,9 +114,50 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._restore()
         if initial is not None:
             self.set_settings(initial)
         self._on_any_changed()
+        fit_title(self)
+
+    def _restore(self) -> None:
+        """Show the choices of the last export (the defaults when none is remembered)."""
+        size = read_setting(MEMORY + "size", "")
+        with contextlib.suppress(ValueError):
+            self._show_size("{}x{}".format(*parse_size(size)))
+        self.fps.setValue(read_setting(MEMORY + "fps", self.fps.value()))
+        self.seconds.setValue(read_setting(MEMORY + "seconds", self.seconds.value()))
+        for key, box in (("orbit", self.orbit), ("overlay", self.overlay),
+                         ("show_function", self.show_function)):
+            box.setChecked(read_setting(MEMORY + key, box.isChecked()))
+
+    def remember(self) -> None:
+        """Store the folder, the format and the choices for the next dialog."""
+        path = self.path.text().strip()
+        values: dict[str, object] = {
+            MEMORY + "fps": self.fps.value(), MEMORY + "seconds": self.seconds.value(),
+            MEMORY + "orbit": self.orbit.isChecked(), MEMORY + "overlay": self.overlay.isChecked(),
+            MEMORY + "show_function": self.show_function.isChecked()}
+        with contextlib.suppress(ValueError):
+            size = parse_size(self.size_text())
+            values[MEMORY + "size"] = f"{size[0]}x{size[1]}"
+        if path:
+            target = os.path.abspath(os.path.expanduser(path))
+            values[MEMORY + "folder"] = os.path.dirname(target.rstrip(os.sep))
+            with contextlib.suppress(ExportError):
+                values[MEMORY + "format"] = output_format(path)
+        write_settings(values)
+
+    def accept(self) -> None:  # Qt override
+        self.remember()
+        super().accept()
+
+    def _show_size(self, text: str) -> None:
+        index = self.size_box.findData(text)
+        if index >= 0:
+            self.size_box.setCurrentIndex(index)
+        else:
+            self.size_box.setCurrentText(text)
 
     def size_text(self) -> str:
         """The typed or chosen 'WxH' (a preset's use in brackets is ignored)."""
@@ -109,8 +169,6 @@ class ExportDialog(QDialog):
         except ValueError as e:
             self.estimate.setText(str(e))
             return
-        from app.export.writers import output_format
-
         try:
             kind = output_format(self.path.text().strip() or "x.gif")
         except ExportError as e:
@@ -121,12 +179,7 @@ class ExportDialog(QDialog):
 
     def set_settings(self, s: AnimationSettings) -> None:
         """Show ``s`` (e.g. a scene file's export section)."""
-        text = f"{s.size[0]}x{s.size[1]}"
-        index = self.size_box.findData(text)
-        if index >= 0:
-            self.size_box.setCurrentIndex(index)
-        else:
-            self.size_box.setCurrentText(text)
+        self._show_size(f"{s.size[0]}x{s.size[1]}")
         self.fps.setValue(round(s.fps))
         if s.speed is not None:
             self.speed.setValue(s.speed)
@@ -134,6 +187,7 @@ class ExportDialog(QDialog):
             self.seconds.setValue(s.seconds)
         self.orbit.setChecked(s.orbit)
         self.overlay.setChecked(s.overlay)
+        self.show_function.setChecked(s.show_function)
 
     def settings(self) -> AnimationSettings:
         return AnimationSettings(size=parse_size(self.size_text()),
@@ -150,6 +204,7 @@ def run_export(window, scene, path: str, settings: AnimationSettings, *,
     run = ExportRun(scene, settings, path, force=force, parent=window)
     progress = QProgressDialog("Rendering frames…", "Cancel", 0, 1, window)
     progress.setWindowTitle("Exporting")
+    fit_title(progress)
     progress.setMinimumDuration(0)
     progress.setAutoClose(False)
     progress.setAutoReset(False)
@@ -193,7 +248,7 @@ def export_from_window(window) -> ExportRun | None:
         return None
     path = dialog.path.text().strip()
     try:
-        settings = dialog.settings()
+        settings = with_window_looks(window, dialog.settings())
         window.export_settings = settings.to_export_dict()   # saved with the scene
         force = False
         try:

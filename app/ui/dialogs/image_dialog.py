@@ -1,9 +1,12 @@
 """File → Save image… (one picture of the final frame, with the window's camera, at N× the
-pixels, optionally transparent) and Edit → Copy image (the 3D view as shown)."""
+pixels, optionally transparent) and Edit → Copy image (the 3D view as shown). The dialog
+remembers its folder, size, scale and background (QSettings "image_dialog/…")."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
@@ -20,9 +23,19 @@ from PySide6.QtWidgets import (
 
 from app.core.animation import AnimationSettings
 from app.export.errors import ExportError, TargetExists
-from app.ui.dialogs.fields import default_picture_path, path_row
+from app.ui.dialogs.fields import default_picture_path, fit_title, path_row, with_window_looks
 from app.ui.render.export_cli import parse_size
 from app.ui.render.still import check_still_target, render_still, save_png
+from app.ui.settings import read_setting, remembered_folder, write_settings
+
+MEMORY = "image_dialog/"      # QSettings group of what the dialog remembers
+NAME = "gradient-mountain.png"
+
+
+def remembered_path() -> str:
+    """The folder of the last picture with a default name; else in Pictures (or home)."""
+    folder = remembered_folder(MEMORY + "folder")
+    return str(Path(folder) / NAME) if folder else default_picture_path(NAME)
 
 
 class ImageDialog(QDialog):
@@ -33,7 +46,7 @@ class ImageDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Save image")
         form = QFormLayout(self)
-        self.path, row = path_row(self, path or default_picture_path(), tip="A .png file",
+        self.path, row = path_row(self, path or remembered_path(), tip="A .png file",
                                   title="Save image", filters="PNG image (*.png)",
                                   suffix=".png")
         form.addRow("Save to", row)
@@ -57,6 +70,35 @@ class ImageDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._restore()
+        fit_title(self)
+
+    def _restore(self) -> None:
+        """Show the choices of the last picture (the defaults when none is remembered)."""
+        size = read_setting(MEMORY + "size", "")
+        with contextlib.suppress(ValueError):
+            self.size_box.setCurrentText("{}x{}".format(*parse_size(size)))
+        self.scale.setValue(read_setting(MEMORY + "scale", self.scale.value()))
+        for key, box in (("transparent", self.transparent), ("overlay", self.overlay)):
+            box.setChecked(read_setting(MEMORY + key, box.isChecked()))
+
+    def remember(self) -> None:
+        """Store the folder and the choices for the next dialog."""
+        values: dict[str, object] = {
+            MEMORY + "scale": self.scale.value(),
+            MEMORY + "transparent": self.transparent.isChecked(),
+            MEMORY + "overlay": self.overlay.isChecked()}
+        with contextlib.suppress(ValueError):
+            size = parse_size(self.size_box.currentText())
+            values[MEMORY + "size"] = f"{size[0]}x{size[1]}"
+        path = self.path.text().strip()
+        if path:
+            values[MEMORY + "folder"] = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
+        write_settings(values)
+
+    def accept(self) -> None:  # Qt override
+        self.remember()
+        super().accept()
 
     def settings(self) -> AnimationSettings:
         return AnimationSettings(size=parse_size(self.size_box.currentText()),
@@ -80,7 +122,7 @@ def save_image_from_window(window) -> Path | None:
         return None
     path = dialog.path.text().strip()
     try:
-        settings = dialog.settings()
+        settings = with_window_looks(window, dialog.settings())
         force = False
         try:
             check_still_target(path)

@@ -5,7 +5,7 @@ and the gradient rule's limit η < 2/λmax, with a warning above it)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -52,6 +52,7 @@ class WalkersPanel(QWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(48)          # short screens: the buttons stay in reach
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setToolTip("Every walker: edit a cell to change its rule, η or start; the "
@@ -149,16 +150,33 @@ class WalkersPanel(QWidget):
                 changes = {"start": tuple(start)}
             else:
                 return
-        except ValueError as e:
+            walkers = list(self.scene.walkers)      # the walker's and the scene's checks too
+            walkers[r] = walkers[r].replace(**changes)
+            self.scene.replace(walkers=tuple(walkers))
+        except (ValueError, TypeError) as e:
             message = str(e)
             if message.startswith("could not convert"):
                 message = f"not a number: {text!r}"
-            self.error.show_error(message)
-            self.set_scene(self.scene)
+            self._mark(item, f"walker {r + 1}, {COLUMNS[c]}: {message}")
             return
         self.error.show_error("")
-        if not self.model.update_walker(r, **changes):
+        self.model.update_walker(r, **changes)
+
+    def _mark(self, item: QTableWidgetItem, message: str) -> None:
+        """The refused cell keeps what was typed, in red, with the reason beside the table
+        (and in its tooltip) until it is fixed or Escape brings the walker's values back."""
+        blocker = QSignalBlocker(self.table)
+        item.setBackground(QColor(210, 60, 60, 110))
+        item.setToolTip(message)
+        del blocker
+        self.error.show_error(f"{message} — fix it or press Escape")
+
+    def keyPressEvent(self, event) -> None:  # Qt override
+        if event.key() == Qt.Key.Key_Escape:
+            self.error.show_error("")
             self.set_scene(self.scene)
+            return
+        super().keyPressEvent(event)
 
     def _on_table_cell_double_clicked(self, row: int, column: int) -> None:
         if column == 0:

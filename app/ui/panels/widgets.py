@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QWidget
 
@@ -57,7 +58,10 @@ class LogSpinBox(QDoubleSpinBox):
 
 
 class ErrorLabel(QLabel):
-    """Red, word-wrapped, hidden while empty."""
+    """Red, word-wrapped, hidden while empty; ``shown`` carries each message (the window
+    repeats it in the status bar)."""
+
+    shown = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +70,8 @@ class ErrorLabel(QLabel):
         self.hide()
 
     def show_error(self, text: str) -> None:
+        if text or self.text():
+            self.shown.emit(text)
         self.setText(text)
         self.setVisible(bool(text))
 

@@ -26,6 +26,7 @@ class LossPanel(QWidget):
         self.theme_name = "dark"
         self._connected = None
         self.plot = pg.PlotWidget(background=(24, 26, 33))
+        self.plot.setMinimumHeight(40)            # short screens: the timeline row stays
         self.plot.setLabel("bottom", "step")
         self.plot.setToolTip("f (or ‖∇f‖) of every walker against the step")
         self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(255, 255, 255, 160))
@@ -36,6 +37,15 @@ class LossPanel(QWidget):
         self.plot.addItem(self.curves)
         self.legend = self.plot.addLegend(offset=(-6, 6), labelTextSize="8pt",
                                           brush=pg.mkBrush(24, 26, 33, 190))
+        # η_t of each walker, when a schedule makes it change (hidden otherwise)
+        self.eta_plot = pg.PlotWidget(background=(24, 26, 33))
+        self.eta_plot.setLabel("left", "η")
+        self.eta_plot.setFixedHeight(70)
+        self.eta_plot.setToolTip("The learning rate η_t each step uses (its schedule)")
+        self.eta_plot.setXLink(self.plot)
+        self.eta_curves = TrailsItem(width=1.5)
+        self.eta_plot.addItem(self.eta_curves)
+        self.eta_plot.hide()
         self.quantity = QComboBox()
         self.quantity.addItems(["f", "‖∇f‖"])
         self.quantity.setToolTip("Plot the function value or the slope")
@@ -50,6 +60,7 @@ class LossPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.plot, 1)
+        lay.addWidget(self.eta_plot)
         lay.addLayout(row)
         self.quantity.currentIndexChanged.connect(self._on_quantity_current_index_changed)
         self.log.toggled.connect(self._on_log_toggled)
@@ -68,6 +79,7 @@ class LossPanel(QWidget):
         if scene.theme != self.theme_name:
             self.theme_name = scene.theme
             theme_plot(self.plot, self.legend, theme(scene.theme))
+            self.eta_plot.setBackground(theme(scene.theme).background)
             t = theme(scene.theme)
             self.step_line.setPen(pg.mkPen(*t.text, 160))
 
@@ -101,6 +113,14 @@ class LossPanel(QWidget):
                  for t in self.walks.trajectories]
         self.curves.set_trails(lines, list(self.walks.colors))
         self.plot.getViewBox().autoRange(items=[self.curves])
+        etas = [np.asarray(t.etas, float) for t in self.walks.trajectories]
+        varies = any(len(e) > 1 and np.ptp(e) > 1e-12 * max(1e-300, float(np.max(e)))
+                     for e in etas)
+        self.eta_plot.setVisible(varies)
+        if varies:
+            self.eta_curves.set_trails([np.column_stack([np.arange(len(e)), e]) for e in etas],
+                                       list(self.walks.colors))
+            self.eta_plot.getViewBox().autoRange(items=[self.eta_curves])
 
     def set_position(self, position: float) -> None:
         self.step_line.setValue(position)

@@ -12,14 +12,24 @@ import weakref
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QFont
 
 from app.core.basins import BasinMap, basin_colors
 from app.core.expression import CompiledFunction
 from app.core.pictures import MapPicture
 from app.core.walks import Walks
 from app.ui.signals import wire
+from app.ui.views.step_parts2d import StepParts2D
 from app.ui.views.theme import theme
-from app.ui.views.trails2d import TrailsItem, fill_legend, set_dots, theme_plot, walker_dots
+from app.ui.views.trails2d import (
+    DOT_SIZE,
+    TRAIL_WIDTH,
+    TrailsItem,
+    fill_legend,
+    set_dots,
+    theme_plot,
+    walker_dots,
+)
 
 PREVIEW = (255, 255, 255, 170)
 BACKGROUND = (24, 26, 33)
@@ -69,6 +79,7 @@ class MapView(pg.PlotWidget):
         self.box = _PickBox(self)
         super().__init__(parent, viewBox=self.box)
         self.picture: MapPicture | None = None
+        self._range: dict = {}          # the range of the last picture, re-fitted when shown
         self.walks: Walks | None = None
         self.func: CompiledFunction | None = None
         self.domain: tuple = ((-1.0, 1.0), (-1.0, 1.0))
@@ -82,6 +93,8 @@ class MapView(pg.PlotWidget):
                         "wheel zooms")
         self.image = pg.ImageItem()
         self.isos = pg.PlotDataItem(pen=pg.mkPen(20, 20, 20, 110), connect="finite")
+        self.arrows = pg.PlotDataItem(pen=pg.mkPen(15, 15, 25, 220, width=1.3), connect="pairs")
+        self.arrows.setVisible(False)
         self.curve = pg.PlotDataItem(pen=pg.mkPen((120, 190, 255), width=2))
         self.tangent = pg.PlotDataItem(pen=pg.mkPen((255, 210, 60), width=2,
                                                     style=Qt.PenStyle.DashLine))
@@ -96,12 +109,18 @@ class MapView(pg.PlotWidget):
         self.starts = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(245, 245, 245),
                                          pen=pg.mkPen(0, 0, 0))
         self.dots = walker_dots()
-        for item in (self.image, self.isos, self.curve, self.tangent, self.next_step,
+        self.parts = StepParts2D(self)
+        for item in (self.image, self.isos, self.arrows, self.curve, self.tangent, self.next_step,
                      self.slope_text, self.preview, self.trails, self.starts, self.dots,
                      self.preview_start):
             self.addItem(item)
         self.image.setZValue(-10)
         self.isos.setZValue(-9)
+        # the minima of a basins map: an ✕ in its basin's colour, above the map
+        self.minima_marks = pg.ScatterPlotItem(symbol="x", size=15,
+                                               pen=pg.mkPen(255, 255, 255, width=1.5))
+        self.minima_marks.setZValue(-8)
+        self.addItem(self.minima_marks)
         # the heat map and iso-lines change only with the function: paint them from a cache
         for item in (self.image, self.isos):
             item.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -111,6 +130,25 @@ class MapView(pg.PlotWidget):
         self.legend = self.addLegend(offset=(-4, 4), labelTextSize="7pt",
                                      brush=pg.mkBrush(24, 26, 33, 150))
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+
+    def set_scale(self, scale: float) -> None:
+        """Type, lines and markers ``scale`` times larger (presentation mode)."""
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * scale)
+        for name in ("left", "bottom"):
+            axis = self.getAxis(name)
+            axis.setStyle(tickFont=font)
+            axis.setLabel(axis.labelText, **{"font-size": f"{font.pointSizeF():.0f}pt"})
+        self.trails.set_width(TRAIL_WIDTH * scale)
+        self.dots.setSize(DOT_SIZE * scale)
+        self.starts.setSize(9 * scale)
+        self.curve.setPen(pg.mkPen((120, 190, 255), width=2 * scale))
+        self.tangent.setPen(pg.mkPen((255, 210, 60), width=2 * scale, style=Qt.PenStyle.DashLine))
+        self.legend.setLabelTextSize(f"{7 * scale:.0f}pt")
+        if self.walks is not None:                 # the entries take the size when made
+            fill_legend(self.legend, list(self.walks.colors),
+                        [w.rule for w in self.walks.scene.walkers])
+        self.slope_text.setFont(font)
 
     def connect_model(self, model, connect: bool = True) -> None:
         """Receive the model's values (``connect=False`` disconnects)."""
@@ -129,6 +167,7 @@ class MapView(pg.PlotWidget):
         if self._connected is not None:
             self.connect_model(self._connected, connect=False)
         self.scene().sigMouseMoved.disconnect(self._on_scene_mouse_moved)
+        self.parts.dispose()
 
     @property
     def one_d(self) -> bool:
@@ -137,9 +176,11 @@ class MapView(pg.PlotWidget):
     # ---- model → view -----------------------------------------------------------------------
     def set_function(self, func: CompiledFunction) -> None:
         self.func = func
+        self.hover_text.emit("")            # what was under the mouse is another f now
 
     def set_scene(self, scene) -> None:
-        """Only the look: dark or light."""
+        """The look (dark or light) and the −∇f arrows (2-D, as in the 3D view)."""
+        self.arrows.setVisible(scene.show_arrows and scene.dim == 2)
         if scene.theme != self.theme_name:
             self.theme_name = scene.theme
             t = theme(scene.theme)
@@ -162,21 +203,33 @@ class MapView(pg.PlotWidget):
             self.setLabel("left", "f(x)")
             self.box.setAspectLocked(False)
             (x0, x1), = picture.domain
-            self.box.setRange(xRange=(x0, x1), yRange=picture.z_range, padding=0.05)
+            self._range = dict(xRange=(x0, x1), yRange=picture.z_range, padding=0.05)
         else:
             self.setLabel("left", "y")
             iso = np.concatenate(picture.iso_lines) if picture.iso_lines else np.zeros((0, 2))
             self.isos.setData(iso[:, 0], iso[:, 1], connect="finite")
+            arrows = picture.arrows if picture.arrows is not None else np.zeros((0, 2))
+            self.arrows.setData(arrows[:, 0], arrows[:, 1], connect="pairs")
             self._show_image()
             (x0, x1), (y0, y1) = picture.domain
             self.box.setAspectLocked(True)
-            self.box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+            self._range = dict(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+        self.box.setRange(**self._range)
         self._draw_walkers()
 
+    def leaveEvent(self, ev) -> None:  # Qt override
+        super().leaveEvent(ev)
+        self.hover_text.emit("")
+
     def set_basins(self, basins: BasinMap | None) -> None:
-        """Colour the map by basin (None: back to the heat map)."""
+        """Colour the map by basin and mark its minima (None: back to the heat map)."""
         self.basins = basins
         self._show_image()
+        if basins is None or basins.labels.ndim != 2:
+            self.minima_marks.setData([], [])
+        else:
+            brushes = [pg.mkBrush(*map(int, c)) for c in basins.minimum_colors]
+            self.minima_marks.setData(pos=basins.minimum_points, brush=brushes)
 
     def _show_image(self) -> None:
         pic = self.picture
@@ -210,8 +263,16 @@ class MapView(pg.PlotWidget):
         self.selected = index
         self._draw_walkers()
 
+    def show_step_parts(self, on: bool) -> None:
+        """The current step's pieces as arrows at the selected walker (2-D)."""
+        self.parts.on = bool(on)
+        self._draw_walkers()
+
     def showEvent(self, ev) -> None:  # Qt override: catch up after being hidden
+        """Walkers moved and a picture set while hidden was fitted to no size: redo both."""
         super().showEvent(ev)
+        if self._range:
+            self.box.setRange(**self._range)
         self._draw_walkers()
 
     def _xy(self, points: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -236,6 +297,7 @@ class MapView(pg.PlotWidget):
         colors = list(walks.colors)
         self.trails.set_trails(trails, colors)
         set_dots(self.dots, np.array(dots), colors)
+        self.parts.draw(walks, self.selected, self.position)
         if walks.func.dim == 1:
             self._draw_tangent(walks)
 

@@ -1,7 +1,8 @@
 """What the 3D view paints over its picture with QPainter: a legend (every walker's colour,
 rule and η; the start and end flags) in the top-left corner, and a height colour bar (f
-values of the colour map) along the right edge. Both are switchable; the camera fit leaves
-room for the colour bar (``reserved_right``)."""
+values of the colour map) along the right edge, and in presentation mode a caption (step, f,
+‖∇f‖) along the bottom. All are switchable; the camera fit leaves room for them
+(``reserved_right``, ``reserved_top``, ``reserved_bottom``)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ class OverlayItem(gl.GLGraphicsItem.GLGraphicsItem):
         self.bar: tuple[str, float, float] | None = None  # (colour map, lo, hi)
         self.show_legend = True
         self.show_bar = True
+        self.show_caption = False
+        self.caption = ""
         self.text = QColor(215, 220, 230)
         self.panel = QColor(24, 26, 33, 200)
 
@@ -51,7 +54,8 @@ class OverlayItem(gl.GLGraphicsItem.GLGraphicsItem):
 
     def paint(self) -> None:
         view = self.view()
-        if view is None or not ((self.show_legend and self.legend) or (self.show_bar and self.bar)):
+        if view is None or not ((self.show_legend and self.legend) or (self.show_bar and self.bar)
+                                or self._captioned):
             return
         # renderToArray draws into its own framebuffer; QPainter would draw to the widget's
         if GL.glGetIntegerv(GL.GL_FRAMEBUFFER_BINDING) != view.defaultFramebufferObject():
@@ -64,7 +68,28 @@ class OverlayItem(gl.GLGraphicsItem.GLGraphicsItem):
             self._paint_legend(p, fm)
         if self.show_bar and self.bar:
             self._paint_bar(p, fm, view.width(), view.height())
+        if self._captioned:
+            self._paint_caption(p, fm, view.height())
         p.end()
+
+    @property
+    def _captioned(self) -> bool:
+        return self.show_caption and bool(self.caption)
+
+    def set_caption(self, text: str) -> None:
+        if text != self.caption:
+            self.caption = text
+            if self.show_caption:
+                self.update()
+
+    def reserved_bottom(self) -> float:
+        """Pixels the caption takes along the bottom edge (0 when hidden)."""
+        return 1.9 * QFontMetricsF(self.font).height() if self.show_caption else 0.0
+
+    def _paint_caption(self, p: QPainter, fm: QFontMetricsF, h: int) -> None:
+        px = fm.height()
+        p.setPen(self.text)
+        p.drawText(QPointF(0.6 * px, h - 0.6 * px - fm.descent()), self.caption)
 
     def _entries(self) -> list[tuple[str, str]]:
         return [*self.legend, ("start", "start"), ("end", "end")]

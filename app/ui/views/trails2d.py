@@ -24,6 +24,13 @@ class TrailsItem(pg.GraphicsObject):
         self._rect = QRectF()
         self.count = 0
 
+    def set_width(self, width: float) -> None:
+        """Lines ``width`` pixels wide (thicker for presentation and N× exports)."""
+        for pen in self._pens:
+            pen.setWidthF(width)
+        self._width = width
+        self.update()
+
     @property
     def colors(self) -> list[str]:
         """The colour of each line, in order."""

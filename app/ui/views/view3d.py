@@ -21,6 +21,7 @@ from app.ui.views.axes import axes_geometry
 from app.ui.views.decorations import SURFACE_OPTIONS, LabelsItem, surface_occluder
 from app.ui.views.glcache import CachedGLView
 from app.ui.views.overlay import OverlayItem
+from app.ui.views.step_parts3d import StepPartsGL
 from app.ui.views.theme import DARK, Theme, theme
 from app.ui.views.walkers3d import WalkersGL
 
@@ -80,6 +81,7 @@ class MountainView(CachedGLView):
         self._settle.timeout.connect(self._on_settle_timeout)
         self._make_items()
         self.walkers = WalkersGL(self)
+        self.parts = StepPartsGL(self)
 
     # ---- construction ----------------------------------------------------------------------
     def _make_items(self) -> None:
@@ -108,7 +110,15 @@ class MountainView(CachedGLView):
         for item, width in ((self.axes, 1.5), (self.arrows, 1.5)):
             item.setData(width=width * scale)
         self.walkers.set_scale(scale)
+        self.parts.set_scale(scale)
         self.static_changed()
+        self.refit()
+
+    def refit(self) -> None:
+        """Fit the camera again when it is fitted (not where the user put it): text, the
+        legend or the caption changed size."""
+        if self.picture is not None and (self._camera is None or self._camera.distance is None):
+            self.apply_camera(self._camera)
 
     def set_transparent(self, on: bool) -> None:
         """A background of alpha 0 (for a PNG laid over a slide). Call before ``show``: the
@@ -127,7 +137,9 @@ class MountainView(CachedGLView):
                  (model.scene_changed, self.set_scene),
                  (model.walks_changed, self.set_walks),
                  (model.position_changed, self.walkers.set_position),
-                 (model.selection_changed, self.walkers.set_selection))
+                 (model.selection_changed, self.walkers.set_selection),
+                 (model.position_changed, self.parts.set_position),
+                 (model.selection_changed, self.parts.set_selection))
         wire(pairs, connect)
         self._connected = model if connect else None
         if connect:
@@ -154,6 +166,7 @@ class MountainView(CachedGLView):
         self.axes.setVisible(True)
         self.grid.setVisible(True)
         self.walkers.set_surface(picture)
+        self.parts.show(self.parts.on)           # (redrawn on the new surface)
         cmap = self.scene_value.cmap if self.scene_value is not None else "terrain"
         self.overlay.bar = (cmap, float(mesh.vscale.lo), float(mesh.vscale.hi))
         if self.scene_value is not None:
@@ -166,6 +179,7 @@ class MountainView(CachedGLView):
 
     def set_walks(self, walks) -> None:
         self.walkers.set_walks(walks)
+        self.parts.set_walks(walks)
         legend = [(w.color, w.label) for w in walks.scene.walkers]
         rows = self.overlay.reserved_top(self.width())
         self.overlay.legend = legend
@@ -185,6 +199,10 @@ class MountainView(CachedGLView):
                 self._camera is None or self._camera.distance is None):
             self.apply_camera(self._camera)       # the room they take changed
         self.update()
+
+    def show_step_parts(self, on: bool) -> None:
+        """The current step's pieces as arrows at the selected walker, trials as dots."""
+        self.parts.show(on)
 
     def set_surface_error(self, message: str) -> None:
         self.mesh_error = message
@@ -260,6 +278,7 @@ class MountainView(CachedGLView):
         reach = np.concatenate([np.zeros((len(lines), 4)), reach])
         reach[:, 1] += self.overlay.reserved_right()      # room for the colour bar
         reach[:, 3] += self.overlay.reserved_top(self.width())   # and for the legend
+        reach[:, 2] += self.overlay.reserved_bottom()            # and for the caption
         return np.concatenate([lines, anchors]), reach
 
     def current_camera(self) -> Camera:
@@ -275,8 +294,7 @@ class MountainView(CachedGLView):
 
     def resizeGL(self, w: int, h: int) -> None:  # Qt override
         super().resizeGL(w, h)
-        if self._camera is None or self._camera.distance is None:
-            self.apply_camera(self._camera)
+        self.refit()
 
     def mousePressEvent(self, ev) -> None:  # Qt override
         self._before_move = self.current_camera()
