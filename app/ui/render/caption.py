@@ -2,7 +2,8 @@
 the plot, its axes or tick labels) with the step, f and ‖∇f‖, and a legend — every walker's
 colour swatch with its rule and η (non-default parameters included), and what the start and
 end flags mean. It scales with the frame and drops detail (values, then parameters) rather
-than overlap when the frame is small."""
+than overlap when the frame is small. A lesson adds a band of its own below: the step's
+narration, wrapped (``draw_narration``)."""
 
 from __future__ import annotations
 
@@ -50,9 +51,10 @@ def _entries(walks: Walks, position: float, detail: int) -> list[tuple[QColor, s
 def draw_band(width: int, height: int, walks: Walks, position: float, *, px: int,
               background: tuple[int, int, int, int] = (24, 26, 33, 255),
               ink: QColor = TEXT, dim_ink: QColor = DIM,
-              formula: np.ndarray | None = None) -> np.ndarray:
+              formula: np.ndarray | None = None, note: str = "") -> np.ndarray:
     """The band as (height, width, 4) RGBA uint8, its text ``px`` pixels tall; ``formula``
-    (an RGBA image of f, typeset) goes at the right of the first line when there is room."""
+    (an RGBA image of f, typeset) goes at the right of the first line when there is room;
+    ``note`` (a swept parameter: "a = 1.23") starts the first line."""
     img = QImage(width, height, QImage.Format.Format_RGBA8888)
     img.fill(QColor(*background))
     p = QPainter(img)
@@ -66,7 +68,7 @@ def draw_band(width: int, height: int, walks: Walks, position: float, *, px: int
     p.drawLine(QPointF(0, 0.5), QPointF(width, 0.5))
     # line 1: the step, and for one walker its numbers; the flags' meaning on the right
     step = walks.step_at(position)
-    head = f"step {step}"
+    head = f"{note}   step {step}" if note else f"step {step}"
     if len(walks) == 1:
         _, f, g = walks.state_at(position, 0)
         head += f"   f = {_fmt(f, 5)}   ‖∇f‖ = {_fmt(float(np.hypot.reduce(g)), 3)}"
@@ -132,3 +134,86 @@ def _elide(fm: QFontMetricsF, text: str, width: float) -> str:
     if width <= 0:
         return ""
     return fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+# --- the narration of a lesson: a band of its own, wrapped, under the caption ----------------
+
+NARRATION_LINES = 4       # at most; a longer text is set smaller, then cut with "…"
+
+
+def narration_px(height: int, scale: int = 1) -> int:
+    """The narration's text size under a frame ``height`` pixels tall: a little larger than
+    the caption's, as it is what the audience reads."""
+    return round(1.15 * font_px(height, scale))
+
+
+def wrap_words(fm: QFontMetricsF, text: str, width: float, first: float | None = None
+               ) -> list[str]:
+    """``text`` broken at spaces into lines ``width`` pixels wide (the first line
+    ``first`` wide); a word wider than a line is cut with "…"."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        room = first if (first is not None and not lines) else width
+        trial = f"{line} {word}" if line else word
+        if fm.horizontalAdvance(trial) <= room or not line:
+            line = trial if fm.horizontalAdvance(trial) <= room else _elide(fm, trial, room)
+            continue
+        lines.append(line)
+        line = word if fm.horizontalAdvance(word) <= width else _elide(fm, word, width)
+    return [*lines, line] if line else lines
+
+
+def _narration_font(px: float) -> QFont:
+    font = QFont()
+    font.setPixelSize(max(1, round(px)))
+    return font
+
+
+def narration_height(width: int, texts: list[str], px: int) -> int:
+    """Pixels of a narration band ``width`` wide that fits the longest of ``texts`` (the same
+    for every step of a lesson, so that the video keeps one frame size)."""
+    fm = QFontMetricsF(_narration_font(px))
+    counter = fm.horizontalAdvance("00/00") + px
+    lines = max((len(wrap_words(fm, t, width - 1.6 * px, width - 1.6 * px - counter))
+                 for t in texts), default=1)
+    return math.ceil((0.9 + 1.3 * min(max(lines, 1), NARRATION_LINES)) * px)
+
+
+def draw_narration(width: int, height: int, text: str, *, px: int, counter: str = "",
+                   background: tuple[int, int, int, int] = (24, 26, 33, 255),
+                   ink: QColor = TEXT, dim_ink: QColor = DIM) -> np.ndarray:
+    """The narration band as (height, width, 4) RGBA uint8: ``text`` wrapped into lines of
+    ``px`` pixel type (smaller if it would not fit in ``height``), ``counter`` ("2/5") dim at
+    the right of the first line."""
+    img = QImage(width, height, QImage.Format.Format_RGBA8888)
+    img.fill(QColor(*background))
+    p = QPainter(img)
+    p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    p.setPen(QColor(ink.red(), ink.green(), ink.blue(), 50))
+    p.drawLine(QPointF(0, 0.5), QPointF(width, 0.5))
+    size = float(px)
+    while True:                       # the largest type (down to 70 %) that fits the band
+        font = _narration_font(size)
+        fm = QFontMetricsF(font)
+        pad, row = 0.8 * size, 1.3 * size
+        counter_w = fm.horizontalAdvance(counter) + size if counter else 0.0
+        lines = wrap_words(fm, text, width - 2 * pad, width - 2 * pad - counter_w)
+        rows = max(1, int((height - 0.9 * size) // row + 1e-6))
+        if len(lines) <= rows or size <= 0.7 * px:
+            break
+        size = max(0.7 * px, size - 0.05 * px)
+    if len(lines) > rows:             # still too long: the last line that fits ends in "…"
+        lines = [*lines[: rows - 1], _elide(fm, " ".join(lines[rows - 1:]), width - 2 * pad)]
+    p.setFont(font)
+    top = (height - len(lines) * row) / 2            # centred in the band
+    for i, line in enumerate(lines):
+        p.setPen(ink)
+        p.drawText(QPointF(pad, top + i * row + 0.5 * row + 0.35 * size), line)
+    if counter:
+        p.setPen(dim_ink)
+        p.drawText(QPointF(width - pad - fm.horizontalAdvance(counter),
+                           top + 0.5 * row + 0.35 * size), counter)
+    p.end()
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(height, img.bytesPerLine() // 4, 4)
+    return arr[:, :width].copy()

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from app.core.animation import AnimationSettings
+from app.core.parameters import Sweep
 from app.core.scene import Scene
 from app.export.errors import ExportCancelled, ExportError
 from app.ui.render.frames import total_frames
@@ -173,13 +174,14 @@ class Interrupts:
         return f"error: export interrupted {how}; nothing was written"
 
 
-def frames_until(scene: Scene, settings: AnimationSettings,
-                 stop) -> Generator[np.ndarray, None, None]:
-    """``render_animation``'s frames, stopping early (``ExportCancelled``) once ``stop()``:
-    also while the surface is still being computed (checked several times a second)."""
+def frames_until(scene: Scene, settings: AnimationSettings, stop,
+                 sweep: Sweep | None = None) -> Generator[np.ndarray, None, None]:
+    """``render_animation``'s frames (``sweep`` moving a parameter over them), stopping early
+    (``ExportCancelled``) once ``stop()``: also while the surface is still being computed
+    (checked several times a second)."""
     from app.ui.render.frames import FrameSource
 
-    source = FrameSource(scene, settings)
+    source = FrameSource(scene, settings, sweep)
     try:
         _wait_ready(source, stop)
         for i in range(source.total):
@@ -201,7 +203,7 @@ def _wait_ready(source, stop, timeout: float = 120.0) -> None:
         except RuntimeError:
             if stop():
                 raise ExportCancelled("export cancelled") from None
-            if getattr(source.view, "mesh_error", "") or time.monotonic() >= deadline:
+            if source.error or time.monotonic() >= deadline:
                 raise
 
 
@@ -250,6 +252,8 @@ def settings_from_args(a: argparse.Namespace, export: dict | None) -> AnimationS
         changes["max_seconds"] = None         # the length asked for, not the 20 s default
     if getattr(a, "show_function", False):
         changes["show_function"] = True
+    if getattr(a, "step_arrows", False):
+        changes["step_parts"] = True
     if a.orbit:
         changes["orbit"] = True
     if a.no_overlay:
@@ -262,7 +266,9 @@ def export_command(a: argparse.Namespace, scene: Scene, usage_error: type[Except
     """Run the export sub-command; raises ``usage_error`` (one line, status 2) on bad input
     or a failed write (disk full, …). Ctrl+C, SIGTERM or SIGHUP: one line, nothing written,
     status 128 + signal. ``export`` is the scene file's export section (its settings are the
-    defaults)."""
+    defaults). ``--animate a=FROM:TO`` sweeps a parameter the scene declares (``scene``
+    holds it at FROM: see ``app.cli_params``): walkers re-run from the start at each value."""
+    from app.cli_params import sweep_of
     from app.export.writers import check_target, export_frames
 
     bar: _ProgressBar | None = None
@@ -270,6 +276,7 @@ def export_command(a: argparse.Namespace, scene: Scene, usage_error: type[Except
         try:
             interrupts.raising = True           # nothing started yet: stop right there
             settings = settings_from_args(a, export)
+            sweep = sweep_of(a)
             check_target(a.out, force=a.force)
             total = total_frames(scene, settings)
             interrupts.raising = False          # from here on, the export polls the flag
@@ -280,7 +287,8 @@ def export_command(a: argparse.Namespace, scene: Scene, usage_error: type[Except
                 from app.ui.application import application
 
                 application()
-                with contextlib.closing(frames_until(scene, settings, interrupts)) as frames:
+                with contextlib.closing(frames_until(scene, settings, interrupts,
+                                                     sweep)) as frames:
                     result = export_frames(frames, a.out, fps=settings.fps, force=a.force,
                                            progress=bar, total=total, stop=interrupts)
         except (ExportError, ValueError, RuntimeError, KeyboardInterrupt) as e:
