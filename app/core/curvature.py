@@ -78,6 +78,16 @@ class Conditioning(NamedTuple):
         return None if k is None else (k - 1.0) / (k + 1.0)
 
 
+@dataclass(frozen=True, slots=True)
+class CurvatureAxes:
+    """The Hessian's eigen-directions at ``point``: ``vectors[k]`` (unit, (d,)) has
+    curvature ``eigenvalues[k]`` — the long and short axes of the bowl there."""
+
+    point: np.ndarray
+    eigenvalues: np.ndarray
+    vectors: np.ndarray
+
+
 def conditioning_numbers(func, point) -> Conditioning:
     """Safe and best gradient step sizes at ``point`` from the Hessian's eigen-decomposition
     (see ``Conditioning``); for κ = 10 (λ = 1, 10): safe 0.2, best 2/11."""

@@ -46,7 +46,7 @@ def stability_limit(rule: Rule | str, eigenvalues: Sequence[float],
 
 
 STABLE_FORMS = {Rule.GRADIENT: "2/λmax", Rule.MOMENTUM: "2(1+β)/λmax",
-          Rule.NESTEROV: "2(1+β)/((1+2β)·λmax)", Rule.NEWTON: "2"}
+                Rule.NESTEROV: "2(1+β)/((1+2β)·λmax)", Rule.NEWTON: "2"}
 
 
 def stability_hint(rule: Rule | str, lr: float, eigenvalues: Sequence[float],

@@ -57,3 +57,19 @@ def trial_points(traj: Trajectory, k: int) -> np.ndarray:
     if not 0 <= k < traj.steps or not len(traj.trials):
         return np.zeros((0, traj.points.shape[1]))
     return np.asarray(traj.line_search(k).points, float)
+
+
+def axes_segments(axes, extent: float) -> list[tuple[np.ndarray, str]]:
+    """The Hessian's eigen-directions at the walker as two segments through it, each
+    (2, 2): the flat direction (small λ) long and green, the steep one short and red;
+    length ∝ 1/√|λ| (the shape of the bowl's level sets there), the longer 0.3·extent."""
+    lam = np.abs(np.asarray(axes.eigenvalues, float))
+    if axes.vectors.shape[-1] != 2 or not np.isfinite(lam).all():
+        return []
+    inv = 1.0 / np.sqrt(np.maximum(lam, 1e-12 * max(lam.max(), 1e-300)))
+    half = 0.15 * extent * inv / inv.max()
+    p = np.asarray(axes.point, float)
+    order = np.argsort(lam)                     # flat first
+    colours = ("#7ddc5a", "#ff6b6b")
+    return [(np.array([p - half[k] * axes.vectors[k], p + half[k] * axes.vectors[k]]),
+             colours[i]) for i, k in enumerate(order)]

@@ -11,12 +11,12 @@ from types import MappingProxyType
 import numpy as np
 
 from app.core.rules import Rule
+from app.core.stability import STABLE_FORMS
 from app.core.trajectory import CODES, StopReason, freeze_fields
 
 __all__ = ["LIMIT_FORMS", "MomentumMap", "RaceRow", "RuleSweep", "Sweep"]
 
-LIMIT_FORMS = {Rule.GRADIENT: "2/λmax", Rule.MOMENTUM: "2(1+β)/λmax",
-               Rule.NESTEROV: "2(1+β)/((1+2β)·λmax)", Rule.NEWTON: "2"}
+LIMIT_FORMS = STABLE_FORMS      # the stable limit of each rule, written out
 _CONVERGED = CODES.index(StopReason.CONVERGED)
 _DIVERGED = CODES.index(StopReason.DIVERGED)
 

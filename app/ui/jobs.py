@@ -7,7 +7,7 @@ import numpy as np
 
 from app.core.basins import BasinMap, basin_map
 from app.core.compare import compare_walkers as core_compare
-from app.core.curvature import curvature_at
+from app.core.curvature import Curvature, CurvatureAxes, conditioning_numbers
 from app.core.descent import Cancelled, Trajectory
 from app.core.expression import CompiledFunction, ExpressionError
 from app.core.parameters import compile_with_params
@@ -46,25 +46,33 @@ def preview_walk(walker: Walker, scene: Scene, func: CompiledFunction) -> Trajec
 
 
 def curvature_readout(func: CompiledFunction, point: np.ndarray, rule: str, lr: float,
-                      params: dict[str, float] | None = None) -> tuple[str, bool]:
+                      params: dict[str, float] | None = None
+                      ) -> tuple[str, bool, CurvatureAxes | None]:
     """The readout at ``point``: the Hessian's eigenvalues (f″ for a function of x), the
     rule's stable limit where a formula exists (gradient 2/λmax, momentum 2(1+β)/λmax …)
     and whether η is past it."""
     try:
-        c = curvature_at(func, point)
+        cond = conditioning_numbers(func, point)
     except ExpressionError as e:          # the Hessian did not come within the budget
-        return f"curvature: {e.message}", False
+        return f"curvature: {e.message}", False, None
+    c = Curvature(cond.eigenvalues, cond.safe_eta)
     text = c.describe(float("inf")).split(";")[0]
     full = Rule.parse(rule).params(lr, **(params or {}))
     limit = stability_limit(rule, c.eigenvalues, full)
     hint = stability_hint(rule, lr, c.eigenvalues, full)
     if limit is not None and rule != "newton":
         text += f"; {rule} is stable for η < {STABLE_FORMS[Rule.parse(rule)]} = {limit:.4g}"
+    if rule == "gradient" and cond.best_eta is not None and len(cond.eigenvalues) == 2:
+        text += f"; best fixed η = 2/(λmin + λmax) = {cond.best_eta:.4g}"
     if hint:
         text += f" — {hint}"
     if len(c.eigenvalues) == 1:             # a function of x: its second derivative
         text = text.replace("Hessian eigenvalues λ", "f″(x)").replace("λmax", "f″")
-    return text, hint is not None
+    axes = None
+    if np.isfinite(cond.eigenvalues).all():
+        axes = CurvatureAxes(np.asarray(point, float), np.array(cond.eigenvalues),
+                             np.array(cond.eigenvectors))
+    return text, hint is not None, axes
 
 
 def basins(progress, func: CompiledFunction, scene: Scene, walker: Walker,

@@ -66,7 +66,7 @@ class _SpinBoxKeys(QObject):
     (its line edit would otherwise claim them as text; no number needs them)."""
 
     KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_A, Qt.Key.Key_W, Qt.Key.Key_L, Qt.Key.Key_C,
-            Qt.Key.Key_S)
+            Qt.Key.Key_S, Qt.Key.Key_H)
 
     def eventFilter(self, obj, event) -> bool:  # Qt override
         # True leaves the override event unaccepted: the shortcut map then takes the key
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
     colorbar_action: QAction
     light_action: QAction
     step_parts_action: QAction
+    curvature_axes_action: QAction
     pick_action: QAction
     play_action: QAction
     step_action: QAction
@@ -238,6 +239,11 @@ class MainWindow(QMainWindow):
         self.selected = index
         self._show_status()
 
+    def show_curvature_axes(self, on: bool) -> None:
+        self.model.want_curvature(on, "axes")
+        self.map.show_curvature_axes(on)
+        self.view.show_curvature_axes(on)
+
     def show_step_parts(self, on: bool) -> None:
         self.view.show_step_parts(on)
         self.map.show_step_parts(on)
@@ -309,7 +315,7 @@ class MainWindow(QMainWindow):
         for a in (self.play_action, self.step_action, self.back_action, self.reset_action,
                   self.arrows_action, self.wire_action, self.pick_action, self.legend_action,
                   self.colorbar_action, self.undo_action, self.redo_action,
-                  self.step_parts_action):
+                  self.step_parts_action, self.curvature_axes_action):
             off = in_text or (in_spin and a in (self.step_action, self.back_action))
             a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if off
                                  else Qt.ShortcutContext.WindowShortcut)

@@ -79,6 +79,10 @@ def make_menus(w: MainWindow) -> None:
                                  "The current step's pieces at the selected walker: the step, "
                                  "−η·g, the velocity, the Newton direction, line-search trials",
                                  w.show_step_parts, True)
+    w.curvature_axes_action = action(w, v, "Curvature &axes", "H",
+                                     "The Hessian's eigen-directions at the walker: the flat "
+                                     "(green) and steep (red) axes of the bowl there",
+                                     w.show_curvature_axes, True)
     w.light_action = action(w, v, "Light &theme", "", "White background: for print and slides",
                             lambda on: m.update(theme="light" if on else "dark"), True)
     for a in (w.legend_action, w.colorbar_action):

@@ -41,6 +41,7 @@ class SceneModel(Playback, QObject):
     selection_changed = Signal(int)       # the walker the panel edits and the readouts follow
     preview_changed = Signal(object)      # the path from a start being picked, or None
     curvature_changed = Signal(str, bool)  # readout at the selected walker, and "overshoots"
+    curvature_axes = Signal(object)       # CurvatureAxes at the selected walker, or None
     expression_error = Signal(str, int)   # message, 0-based column or -1 ("" clears it)
     parameter_offered = Signal(str)       # an unknown name that could be a parameter ("": none)
     scene_error = Signal(str)             # any other rejected change ("" when cleared)
@@ -60,7 +61,7 @@ class SceneModel(Playback, QObject):
         self.position = 0.0
         self.playing = False
         self.selected = 0
-        self.curvature_wanted = False
+        self._curvature_for: set[str] = set()   # who shows curvature (panel, axes …)
         self._want: dict[str, Any] = {}          # the key each kind's result must carry
         self._tickets = 0
         self._finished_sent = False
@@ -227,9 +228,16 @@ class SceneModel(Playback, QObject):
             self.selection_changed.emit(index)
             self._request_curvature()
 
-    def want_curvature(self, on: bool) -> None:
-        """Something shows curvature (the Hessian is computed only then)."""
-        self.curvature_wanted = bool(on)
+    @property
+    def curvature_wanted(self) -> bool:
+        return bool(self._curvature_for)
+
+    def want_curvature(self, on: bool, who: str = "panel") -> None:
+        """Something shows curvature (the Hessian is computed only while something does)."""
+        if on:
+            self._curvature_for.add(who)
+        else:
+            self._curvature_for.discard(who)
         self._request_curvature()
 
     def compare_optimisers(self) -> None:
@@ -359,7 +367,9 @@ class SceneModel(Playback, QObject):
         elif kind == "preview":
             self.preview_changed.emit(result)
         elif kind == "curvature":
-            self.curvature_changed.emit(*result)
+            text, warn, axes = result
+            self.curvature_changed.emit(text, warn)
+            self.curvature_axes.emit(axes)
         elif kind == "basins":
             self.basins_changed.emit(result)
         elif kind == "compare":

@@ -4,6 +4,7 @@ selected walker; a schedule's η_t is drawn under the loss curve; new rules in t
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from app.core.scene import Walker
 from tests.ui.conftest import settle
@@ -107,3 +108,26 @@ def test_momentum_has_its_own_stability_hint(make_window, qtbot):
     assert "swing" not in w.walkers.curvature.text()
     w.model.update_walker(0, lr=2.5)             # past 2(1 + 0.9)/2 = 1.9
     qtbot.waitUntil(lambda: "swing wider" in w.walkers.curvature.text(), timeout=10_000)
+
+
+def test_the_conditioning_lab_shows_safe_and_best_eta_and_the_bowls_axes(make_window, qtbot):
+    w = make_window("conditioning")
+    w.walkers_dock.show()
+    w.walkers_dock.raise_()
+    qtbot.waitUntil(lambda: "best fixed η" in w.walkers.curvature.text(), timeout=10_000)
+    text = w.walkers.curvature.text()
+    assert "2/λmax = 0.2" in text and "= 0.1818" in text           # κ = 10: λ = 1, 10
+    w.curvature_axes_action.trigger()
+    qtbot.waitUntil(lambda: w.view.parts.axes.visible(), timeout=10_000)
+    long_axis, short_axis = (item for item in w.map.curvature.items)
+    assert long_axis.isVisible() and short_axis.isVisible()
+    xs, ys = long_axis.getData()
+    direction = np.array([xs[1] - xs[0], ys[1] - ys[0]])
+    theta = np.radians(30.0)                       # the flat axis: v, across the rotated u
+    flat = np.array([-np.sin(theta), np.cos(theta)])
+    assert abs(abs(direction @ flat) / np.linalg.norm(direction) - 1) < 1e-6
+    lengths = [np.hypot(*np.diff(np.array(i.getData()), axis=1).ravel()) for i in (
+        long_axis, short_axis)]
+    assert lengths[0] / lengths[1] == pytest.approx(np.sqrt(10), rel=1e-6)   # 1/√λ
+    w.curvature_axes_action.trigger()
+    assert not w.view.parts.axes.visible() and not long_axis.isVisible()

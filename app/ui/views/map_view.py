@@ -19,7 +19,7 @@ from app.core.expression import CompiledFunction
 from app.core.pictures import MapPicture
 from app.core.walks import Walks
 from app.ui.signals import wire
-from app.ui.views.step_parts2d import StepParts2D
+from app.ui.views.step_parts2d import CurvatureAxes2D, StepParts2D
 from app.ui.views.theme import theme
 from app.ui.views.trails2d import (
     DOT_SIZE,
@@ -110,6 +110,8 @@ class MapView(pg.PlotWidget):
                                          pen=pg.mkPen(0, 0, 0))
         self.dots = walker_dots()
         self.parts = StepParts2D(self)
+        self.curvature = CurvatureAxes2D(self)
+        self._axes = None
         for item in (self.image, self.isos, self.arrows, self.curve, self.tangent, self.next_step,
                      self.slope_text, self.preview, self.trails, self.starts, self.dots,
                      self.preview_start):
@@ -159,7 +161,8 @@ class MapView(pg.PlotWidget):
                  (model.position_changed_slow, self.set_position),
                  (model.selection_changed, self.set_selection),
                  (model.preview_changed, self.set_preview),
-                 (model.basins_changed, self.set_basins))
+                 (model.basins_changed, self.set_basins),
+                 (model.curvature_axes, self.set_curvature_axes))
         wire(pairs, connect)
         self._connected = model if connect else None
 
@@ -167,7 +170,6 @@ class MapView(pg.PlotWidget):
         if self._connected is not None:
             self.connect_model(self._connected, connect=False)
         self.scene().sigMouseMoved.disconnect(self._on_scene_mouse_moved)
-        self.parts.dispose()
 
     @property
     def one_d(self) -> bool:
@@ -262,6 +264,15 @@ class MapView(pg.PlotWidget):
     def set_selection(self, index: int) -> None:
         self.selected = index
         self._draw_walkers()
+
+    def set_curvature_axes(self, axes) -> None:
+        """The eigen-directions of the Hessian at the selected walker (None: none known)."""
+        self._axes = axes
+        self.curvature.draw(axes, max(hi - lo for lo, hi in self.domain))
+
+    def show_curvature_axes(self, on: bool) -> None:
+        self.curvature.on = bool(on)
+        self.set_curvature_axes(self._axes)
 
     def show_step_parts(self, on: bool) -> None:
         """The current step's pieces as arrows at the selected walker (2-D)."""

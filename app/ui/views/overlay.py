@@ -26,6 +26,7 @@ class OverlayItem(gl.GLGraphicsItem.GLGraphicsItem):
         self.font_size = font_size
         self.font.setPointSize(font_size)
         self.legend: list[tuple[str, str]] = []          # (colour, text) per walker
+        self.extra: list[tuple[str, str]] = []           # (colour, text): arrows shown
         self.bar: tuple[str, float, float] | None = None  # (colour map, lo, hi)
         self.show_legend = True
         self.show_bar = True
@@ -92,7 +93,7 @@ class OverlayItem(gl.GLGraphicsItem.GLGraphicsItem):
         p.drawText(QPointF(0.6 * px, h - 0.6 * px - fm.descent()), self.caption)
 
     def _entries(self) -> list[tuple[str, str]]:
-        return [*self.legend, ("start", "start"), ("end", "end")]
+        return [*self.legend, ("start", "start"), ("end", "end"), *self.extra]
 
     def _rows(self, fm: QFontMetricsF, width: float) -> list[list[tuple[str, str, float]]]:
         """The legend laid out left to right in rows that fit ``width`` pixels."""

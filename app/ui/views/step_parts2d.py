@@ -5,9 +5,8 @@ trial points — see ``app.core.step_parts``."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-import shiboken6
 
-from app.core.step_parts import COLOURS, step_parts, trial_points
+from app.core.step_parts import COLOURS, axes_segments, step_parts, trial_points
 from app.core.walks import Walks
 from app.ui.views.step_parts3d import arrow_xy
 
@@ -24,29 +23,12 @@ class StepParts2D:
             item.setZValue(5)
             item.setVisible(False)
             plot.addItem(item)
-        # a key of its own, bottom left: which colour is which piece
-        self.key = pg.LegendItem(offset=(4, -4), labelTextSize="7pt",
-                                 brush=pg.mkBrush(24, 26, 33, 170))
-        self.key.setParentItem(plot.getPlotItem().vb)
-        for label, item in self.items.items():
-            self.key.addItem(pg.PlotDataItem(pen=item.opts["pen"]), label)
-        self.key.addItem(self.trials, "line-search trials")
-        self.key.setVisible(False)
 
-    def dispose(self) -> None:
-        """The key hangs on the plot's view box, which pyqtgraph leaves alive when the view
-        closes; delete it with the view (else it asks Python for size hints afterwards)."""
-        if shiboken6.isValid(self.key):
-            scene = self.key.scene()
-            if scene is not None:
-                scene.removeItem(self.key)
-            shiboken6.delete(self.key)
 
     def draw(self, walks: Walks | None, selected: int, position: float) -> None:
         for item in self.items.values():
             item.setVisible(False)
         self.trials.setVisible(False)
-        self.key.setVisible(self.on and walks is not None and walks.func.dim == 2)
         if not self.on or walks is None or walks.func.dim != 2:
             return
         traj = walks.trajectories[min(selected, len(walks) - 1)]
@@ -60,3 +42,24 @@ class StepParts2D:
         if len(trials):
             self.trials.setData(trials[:, 0], trials[:, 1])
             self.trials.setVisible(True)
+
+
+class CurvatureAxes2D:
+    """The eigen-directions of ∇²f at the selected walker on the map (View → Curvature axes)."""
+
+    def __init__(self, plot: pg.PlotWidget) -> None:
+        self.on = False
+        self.items = [pg.PlotDataItem(pen=pg.mkPen(c, width=2.5),
+                                      shadowPen=pg.mkPen(0, 0, 0, 150, width=4.5))
+                      for c in ("#7ddc5a", "#ff6b6b")]
+        for item in self.items:
+            item.setZValue(6)
+            item.setVisible(False)
+            plot.addItem(item)
+
+    def draw(self, axes, extent: float) -> None:
+        segs = axes_segments(axes, extent) if self.on and axes is not None else []
+        for item, (seg, _c) in zip(self.items, segs, strict=False):
+            item.setData(seg[:, 0], seg[:, 1])
+        for i, item in enumerate(self.items):
+            item.setVisible(i < len(segs))

@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 
-from app.core.step_parts import step_parts, trial_points
+from app.core.step_parts import axes_segments, step_parts, trial_points
 from app.core.walks import Walks, display_function
 from app.ui.views.decorations import TRANSLUCENT_NO_OFFSET
 from app.ui.views.walkers3d import hex_rgb
@@ -45,7 +45,10 @@ class StepPartsGL:
                                        glOptions=ON_TOP)
         self.trials = gl.GLScatterPlotItem(size=9, pxMode=True, color=TRIAL_RGBA,
                                            glOptions=ON_TOP)
-        for item, depth in ((self.lines, 20), (self.trials, 21)):
+        self.axes_on = False
+        self._axes = None
+        self.axes = gl.GLLinePlotItem(mode="lines", width=3.0, antialias=True, glOptions=ON_TOP)
+        for item, depth in ((self.lines, 20), (self.trials, 21), (self.axes, 22)):
             item.setDepthValue(depth)
             item.setVisible(False)
             view.addItem(item)
@@ -54,7 +57,33 @@ class StepPartsGL:
         self.on = bool(on)
         self._draw()
 
+    def show_axes(self, on: bool) -> None:
+        self.axes_on = bool(on)
+        self.set_axes(self._axes)
+
+    def set_axes(self, axes) -> None:
+        """The Hessian's eigen-directions at the walker, lying on the surface."""
+        self._axes = axes
+        pic = self.view.picture
+        segs = (axes_segments(axes, pic.extent) if self.axes_on and axes is not None
+                and pic is not None and self.walks is not None else [])
+        if not segs:
+            self.axes.setVisible(False)
+            return
+        pos, cols = [], []
+        for seg, colour in segs:
+            t = np.linspace(0.0, 1.0, SAMPLES + 1)[:, None]
+            line = seg[0] + t * (seg[1] - seg[0])
+            idx = np.repeat(np.arange(len(line)), 2)[1:-1]
+            pos.append(self._lifted(line[idx]))
+            cols.append(np.tile([*hex_rgb(colour), 1.0], (len(idx), 1)))
+        p = np.concatenate(pos)
+        good = np.isfinite(p).all(axis=1).reshape(-1, 2).all(axis=1).repeat(2)
+        self.axes.setData(pos=p[good], color=np.concatenate(cols)[good].astype(np.float32))
+        self.axes.setVisible(bool(good.any()))
+
     def set_scale(self, scale: float) -> None:
+        self.axes.setData(width=3.0 * scale)
         self.lines.setData(width=self.width * scale)
         self.trials.setData(size=9 * scale)
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QOffscreenSurface, QOpenGLContext, QSurfaceFormat, QVe
 
 from app.core.pictures import SurfacePicture
 from app.core.scene import Camera, Scene
+from app.core.step_parts import COLOURS
 from app.ui.signals import wire
 from app.ui.views.axes import axes_geometry
 from app.ui.views.decorations import SURFACE_OPTIONS, LabelsItem, surface_occluder
@@ -139,6 +140,7 @@ class MountainView(CachedGLView):
                  (model.position_changed, self.walkers.set_position),
                  (model.selection_changed, self.walkers.set_selection),
                  (model.position_changed, self.parts.set_position),
+                 (model.curvature_axes, self.parts.set_axes),
                  (model.selection_changed, self.parts.set_selection))
         wire(pairs, connect)
         self._connected = model if connect else None
@@ -200,9 +202,24 @@ class MountainView(CachedGLView):
             self.apply_camera(self._camera)       # the room they take changed
         self.update()
 
+    def show_curvature_axes(self, on: bool) -> None:
+        self.parts.show_axes(on)
+        self._explain_arrows()
+
     def show_step_parts(self, on: bool) -> None:
         """The current step's pieces as arrows at the selected walker, trials as dots."""
         self.parts.show(on)
+        self._explain_arrows()
+
+    def _explain_arrows(self) -> None:
+        """The legend says which colour is which arrow while arrows are shown."""
+        extra = [(COLOURS[k], k) for k in ("step", "−η·g", "velocity", "Newton direction")
+                 if self.parts.on]
+        extra += [("#ff8c32", "trials")] if self.parts.on else []
+        extra += [("#7ddc5a", "flat axis"), ("#ff6b6b", "steep axis")] if self.parts.axes_on else []
+        self.overlay.extra = extra
+        self.overlay.update()
+        self.refit()
 
     def set_surface_error(self, message: str) -> None:
         self.mesh_error = message
