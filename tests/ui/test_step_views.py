@@ -131,3 +131,14 @@ def test_the_conditioning_lab_shows_safe_and_best_eta_and_the_bowls_axes(make_wi
     assert lengths[0] / lengths[1] == pytest.approx(np.sqrt(10), rel=1e-6)   # 1/√λ
     w.curvature_axes_action.trigger()
     assert not w.view.parts.axes.visible() and not long_axis.isVisible()
+
+
+def test_the_minus_gradient_arrows_show_on_the_map_too(make_window, qtbot):
+    w = make_window("bowl")
+    assert not w.map.arrows.isVisible()
+    w.arrows_action.trigger()
+    qtbot.waitUntil(lambda: w.map.arrows.isVisible(), timeout=5000)
+    xs, ys = w.map.arrows.getData()
+    start, tip = np.c_[xs[0::8], ys[0::8]], np.c_[xs[3::8], ys[3::8]]
+    # on x² + y² every arrow points downhill: towards the origin
+    assert len(start) > 100 and ((np.hypot(*tip.T) < np.hypot(*start.T))).all()
