@@ -14,22 +14,20 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.core.expression import CompiledFunction, ExpressionError
-from app.core.history import History
 from app.core.scene import Camera, Scene
 from app.core.walks import Walks
 from app.ui import jobs
 from app.ui.playback import Playback
+from app.ui.undo import UndoRedo
 from app.ui.workers import Workers
 
 _WALK_FIELDS = {"walkers", "max_steps", "gtol", "stop_outside", "domain", "params"}
 _SURFACE_FIELDS = {"resolution", "cmap", "exaggeration", "domain", "params"}
 _MAP_FIELDS = {"cmap", "domain"}
 _FUNCTION_FIELDS = {"expression", "domain", "params"}
-_ALL_FIELDS = _WALK_FIELDS | _SURFACE_FIELDS | _MAP_FIELDS | _FUNCTION_FIELDS | {
-    "preset", "speed", "show_arrows", "wireframe", "theme"}
 
 
-class SceneModel(Playback, QObject):
+class SceneModel(Playback, UndoRedo, QObject):
     scene_changed = Signal(object)        # Scene (every accepted change)
     function_changed = Signal(object)     # CompiledFunction (a new function is in place)
     walks_changed = Signal(object)        # Walks: every walker's trajectory
@@ -65,8 +63,7 @@ class SceneModel(Playback, QObject):
         self._want: dict[str, Any] = {}          # the key each kind's result must carry
         self._tickets = 0
         self._finished_sent = False
-        self._restoring = False
-        self.history: History[Scene] = History(self.scene.replace(camera=None))
+        self._init_undo()
         self.workers = Workers(self)
         self.workers.finished.connect(self._on_workers_finished)
         self.workers.failed.connect(self._on_workers_failed)
@@ -186,34 +183,6 @@ class SceneModel(Playback, QObject):
         else:
             self.reset()
         return True
-
-    # ---- undo and redo ----------------------------------------------------------------------
-    def undo(self) -> None:
-        """Back to the scene before the last edit (the camera stays where it is)."""
-        self._restore(self.history.undo())
-
-    def redo(self) -> None:
-        self._restore(self.history.redo())
-
-    def _restore(self, scene: Scene | None) -> None:
-        if scene is None:
-            return
-        scene = scene.replace(camera=self.scene.camera)
-        if scene.expression != self.scene.expression:
-            self._compile(scene, kind_of_change="history")
-            return
-        self._restoring = True
-        try:
-            self._apply(scene, {k for k in _ALL_FIELDS
-                                if getattr(scene, k) != getattr(self.scene, k)})
-        finally:
-            self._restoring = False
-
-    def _record(self, scene: Scene, changed: set[str], kind: str | None) -> None:
-        if not self._restoring:
-            self.history.record(scene.replace(camera=None),
-                                ",".join(sorted(changed)) if kind is None else kind)
-        self.history_changed.emit(self.history.can_undo, self.history.can_redo)
 
     def set_camera(self, camera: Camera | None) -> None:
         """The view's camera, kept in the scene (saved with it); nothing is recomputed."""

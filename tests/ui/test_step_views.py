@@ -141,4 +141,4 @@ def test_the_minus_gradient_arrows_show_on_the_map_too(make_window, qtbot):
     xs, ys = w.map.arrows.getData()
     start, tip = np.c_[xs[0::8], ys[0::8]], np.c_[xs[3::8], ys[3::8]]
     # on x² + y² every arrow points downhill: towards the origin
-    assert len(start) > 100 and ((np.hypot(*tip.T) < np.hypot(*start.T))).all()
+    assert len(start) > 100 and (np.hypot(*tip.T) < np.hypot(*start.T)).all()
