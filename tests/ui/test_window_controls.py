@@ -154,3 +154,14 @@ def test_curvature_of_a_function_of_x_is_its_second_derivative(make_window, qtbo
     w.walkers_dock.raise_()
     qtbot.waitUntil(lambda: "f″(x)" in w.walkers.curvature.text(), timeout=10_000)
     assert "Hessian" not in w.walkers.curvature.text()
+
+
+def test_escape_in_a_refused_number_box_brings_the_scene_back(make_window, qtbot):
+    w = make_window("bowl")
+    p = w.panel
+    x0 = w.model.scene.domain[0][0]
+    p.x_min.setValue(5.0)                                  # min > max: refused, kept
+    assert p.x_min.value() == 5.0 and p.domain_error.isVisibleTo(p)
+    qtbot.keyClick(p.x_min, Qt.Key.Key_Escape)
+    assert p.x_min.value() == x0 and not p.domain_error.isVisibleTo(p)
+    assert p.x_min.styleSheet() == ""
