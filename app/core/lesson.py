@@ -27,7 +27,7 @@ from app import __version__
 from app.core import scene_file
 from app.core.presets import resource_path
 from app.core.scene import Scene
-from app.core.scene_json import kind, need, no_unknown, parse_json
+from app.core.scene_json import kind, need, no_unknown, parse_json, read_document
 
 FORMAT = "gradient-mountain-lesson"
 VERSION = 1
@@ -72,13 +72,7 @@ class Lesson:
 def load_lesson(path: str | os.PathLike[str]) -> Lesson:
     """Read and validate a lesson file (never more than 2 MB of it); LessonFileError if not
     usable."""
-    p = Path(path).expanduser()
-    try:
-        with open(p, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise LessonFileError(f"cannot read {p}: {(exc.strerror or str(exc)).lower()}") from exc
-    return parse_lesson(data)
+    return parse_lesson(read_document(path, MAX_BYTES, LessonFileError))
 
 
 def parse_lesson(data: bytes | str) -> Lesson:

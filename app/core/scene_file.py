@@ -57,6 +57,7 @@ from app.core.scene_json import (
     no_unknown,
     number,
     parse_json,
+    read_document,
 )
 
 FORMAT = "gradient-mountain-scene"
@@ -154,13 +155,7 @@ def save_scene(path: str | os.PathLike[str], scene: Scene, *,
 
 def load_scene(path: str | os.PathLike[str]) -> LoadedScene:
     """Read and validate a scene file (never more than 1 MB of it); SceneFileError if unusable."""
-    p = Path(path).expanduser()
-    try:
-        with open(p, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise SceneFileError(f"cannot read {p}: {(exc.strerror or str(exc)).lower()}") from exc
-    return parse_scene(data)
+    return parse_scene(read_document(path, MAX_BYTES, SceneFileError))
 
 
 def parse_scene(data: bytes | str) -> LoadedScene:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 MAX_LIST = 64          # items in a list inside 'camera' or 'export'
@@ -51,6 +53,18 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _Refused(f"duplicate key {key[:60]!r}")
         out[key] = value
     return out
+
+
+def read_document(path: str | os.PathLike[str], max_bytes: int,
+                  error: type[Exception]) -> bytes:
+    """The bytes of a scene or lesson file, never more than ``max_bytes`` + 1 of them (the
+    caller says "too large"); ``error`` with one line if it cannot be read."""
+    p = Path(path).expanduser()
+    try:
+        with open(p, "rb") as f:
+            return f.read(max_bytes + 1)
+    except OSError as exc:
+        raise error(f"cannot read {p}: {(exc.strerror or str(exc)).lower()}") from exc
 
 
 def parse_json(data: bytes | str) -> Any:

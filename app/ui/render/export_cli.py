@@ -227,6 +227,20 @@ class _ProgressBar:
             self.open = False
 
 
+def export_failed(e: BaseException, interrupts, bar, usage_error) -> int:
+    """After an export raised: the signal's exit status when a signal stopped it (said in
+    one line), else one error line (a KeyboardInterrupt goes on up)."""
+    interrupts.raising = False
+    if bar is not None:
+        bar.end_line()
+    if interrupts():
+        _say(interrupts.message)
+        return interrupts.status
+    if isinstance(e, KeyboardInterrupt):
+        raise e
+    raise usage_error(str(e)) from None
+
+
 def settings_from_args(a: argparse.Namespace, export: dict | None) -> AnimationSettings:
     """The scene file's ``export`` settings, then what the command line says."""
     base = AnimationSettings.from_export_dict(export)
@@ -292,15 +306,7 @@ def export_command(a: argparse.Namespace, scene: Scene, usage_error: type[Except
                     result = export_frames(frames, a.out, fps=settings.fps, force=a.force,
                                            progress=bar, total=total, stop=interrupts)
         except (ExportError, ValueError, RuntimeError, KeyboardInterrupt) as e:
-            interrupts.raising = False
-            if bar is not None:
-                bar.end_line()
-            if interrupts():
-                _say(interrupts.message)
-                return interrupts.status
-            if isinstance(e, KeyboardInterrupt):
-                raise
-            raise usage_error(str(e)) from None
+            return export_failed(e, interrupts, bar, usage_error)
     print(f"wrote {result.frames} frames to {result.path} in {result.seconds:.1f} s")
     return 0
 

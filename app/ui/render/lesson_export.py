@@ -30,8 +30,8 @@ from app.export.errors import ExportCancelled, ExportError
 from app.ui.render.export_cli import (
     Interrupts,
     _ProgressBar,
-    _say,
     display_for_export,
+    export_failed,
     frames_until,
     settings_from_args,
 )
@@ -172,15 +172,7 @@ def lesson_command(a: argparse.Namespace, usage_error: type[Exception]) -> int:
                     result = export_frames(frames, a.out, fps=settings.fps, force=a.force,
                                            progress=bar, total=total, stop=interrupts)
         except (ExportError, ValueError, RuntimeError, KeyboardInterrupt) as e:
-            interrupts.raising = False
-            if bar is not None:
-                bar.end_line()
-            if interrupts():
-                _say(interrupts.message)
-                return interrupts.status
-            if isinstance(e, KeyboardInterrupt):
-                raise
-            raise usage_error(str(e)) from None
+            return export_failed(e, interrupts, bar, usage_error)
     print(f"wrote {result.frames} frames ({len(plans)} steps of '{lesson.title}') to "
           f"{result.path} in {result.seconds:.1f} s")
     return 0
