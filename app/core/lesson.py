@@ -27,7 +27,7 @@ from app import __version__
 from app.core import scene_file
 from app.core.presets import resource_path
 from app.core.scene import Scene
-from app.core.scene_json import kind, need, no_unknown, parse_json, read_document
+from app.core.scene_json import FileError, kind, need, no_unknown, parse_json, read_document
 
 FORMAT = "gradient-mountain-lesson"
 VERSION = 1
@@ -40,11 +40,10 @@ _TOP_KEYS = {"format", "version", "generator", "title", "steps"}
 _STEP_KEYS = {"scene", "narration", "try"}
 
 
-class LessonFileError(ValueError):
+class LessonFileError(FileError):
     """A lesson file that cannot be used; the message is one line naming the problem."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("lesson file: " + " ".join(message.split()))
+    PREFIX = "lesson file: "
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from app.core.expression import CompiledFunction, compile_expression
 from app.core.expression_text import PARAMETER_WORDS, is_parameter_name
+from app.core.scene_json import parse_finite
 
 __all__ = ["MAX_PARAMETERS", "Parameter", "Sweep", "compile_scene", "compile_with_params",
            "default_range", "is_parameter_name", "parse_assignment", "parse_sweep"]
@@ -32,13 +33,9 @@ _NAME = r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*"
 
 
 def _finite(text: str, what: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise ValueError(f"{what}: {text.strip()[:30]!r} is not a number") from None
-    if not math.isfinite(v):
-        raise ValueError(f"{what}: {text.strip()[:30]!r} is not a finite number")
-    return v
+    shown = repr(text.strip()[:30])
+    return parse_finite(text, f"{what}: {shown} is not a number",
+                        f"{what}: {shown} is not a finite number")
 
 
 def check_name(name: object) -> str:

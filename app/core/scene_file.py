@@ -49,6 +49,7 @@ from app.core.scene_fields import (
     walker_dict,
 )
 from app.core.scene_json import (
+    FileError,
     check_open_dict,
     dumps_pretty,
     is_int,
@@ -72,11 +73,10 @@ _OPTIONAL = ("max_steps", "gtol", "stop_outside", "resolution", "cmap", "exagger
              "show_arrows", "wireframe", "preset", "theme")
 
 
-class SceneFileError(ValueError):
+class SceneFileError(FileError):
     """A scene file that cannot be used; the message is one line naming the problem."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("scene file: " + " ".join(message.split()))
+    PREFIX = "scene file: "
 
 
 @dataclass(frozen=True, slots=True)

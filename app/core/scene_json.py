@@ -55,6 +55,27 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class FileError(ValueError):
+    """A file that cannot be used; the message is one line, after ``PREFIX``."""
+
+    PREFIX = "file: "
+
+    def __init__(self, message: str) -> None:
+        super().__init__(self.PREFIX + " ".join(message.split()))
+
+
+def parse_finite(text: str, not_number: str, not_finite: str) -> float:
+    """``float(text)`` for untrusted text; ValueError(``not_number``) when it is not a
+    number, ValueError(``not_finite``) when it is inf or nan."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise ValueError(not_number) from None
+    if not math.isfinite(v):
+        raise ValueError(not_finite)
+    return v
+
+
 def read_document(path: str | os.PathLike[str], max_bytes: int,
                   error: type[Exception]) -> bytes:
     """The bytes of a scene or lesson file, never more than ``max_bytes`` + 1 of them (the

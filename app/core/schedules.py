@@ -17,10 +17,11 @@ never evaluated); ``str(schedule)`` writes its canonical SPEC back.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from app.core.scene_json import parse_finite
 
 MAX_SPEC = 200
 # kind -> ((parameter, default, whole number?), …)
@@ -158,10 +159,5 @@ def _part(text: str) -> Part:
 
 
 def _number(kind: str, key: str, text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise ValueError(f"schedule {kind}: {key} must be a number, not {text[:20]!r}") from None
-    if not math.isfinite(v):
-        raise ValueError(f"schedule {kind}: {key} must be a finite number")
-    return v
+    return parse_finite(text, f"schedule {kind}: {key} must be a number, not {text[:20]!r}",
+                        f"schedule {kind}: {key} must be a finite number")
