@@ -18,6 +18,9 @@ import numpy as np
 Lines = tuple[tuple[str, ...], ...]
 FONT_FAMILY = "cm"       # mathtext's Computer Modern: TeX's look
 MAX_PIECES = 24          # terms of one line printed for display (the rest is "…")
+MAX_PIECE_TEX = 800      # a term longer than this (LaTeX characters) is wider than any panel
+                         # even at min_scale: it is shown as "…", not parsed (mathtext took
+                         # ~2 s for one 9,000-character term of 49 nested sin's gradient)
 _ELLIPSIS = r"\ldots"
 _LOCK = threading.Lock()
 
@@ -84,9 +87,10 @@ def _layout(lines: Lines, size: float, dpi: float, width: int | None,
         x = _PAD                                # the row's width so far
         cut = False
         for i, tex in enumerate(line):
-            p = _piece(tex, size, dpi)
+            too_long = i == MAX_PIECES or len(tex) > MAX_PIECE_TEX
+            p = ellipsis if too_long else _piece(tex, size, dpi)
             w = p[0].shape[1] - _PAD        # a piece's advance: pieces overlap by _PAD
-            if i == MAX_PIECES:
+            if too_long:
                 cut = True
             elif row and x + w > limit:
                 if len(rows) + 1 == max_wraps:

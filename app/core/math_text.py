@@ -17,6 +17,7 @@ no ``**`` or ``*``.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 
@@ -165,7 +166,10 @@ def latex_of_expr(expr: sp.Expr) -> str:
     return _display_fractions(_mathtext(_Latex().doprint(expr)))
 
 
+@functools.lru_cache(maxsize=32)
 def _pieces(expr: sp.Expr, head: str) -> tuple[str, ...]:
+    """The terms of ``expr`` in LaTeX (cached: the compile job prints them on its worker
+    thread, the panel asks again on the GUI thread and gets them at once)."""
     parts = [_display_fractions(_mathtext(t)) for t in _Latex().terms(expr)]
     return (head + parts[0], *parts[1:])
 
@@ -258,6 +262,7 @@ class _Plain(StrPrinter):
 _NAMES = {"Max(": "max(", "Min(": "min(", "ceiling(": "ceil(", "log(": "ln("}
 
 
+@functools.lru_cache(maxsize=32)
 def plain_of_expr(expr: sp.Expr, limit: int = MAX_PLAIN) -> str:
     """Readable one-line text: x², 2·x, x^(1/3), − for minus; no ``**`` and no ``*``."""
     printer = _Plain()
@@ -273,6 +278,13 @@ def plain_of_expr(expr: sp.Expr, limit: int = MAX_PLAIN) -> str:
 
 def plain_of_function(func) -> str:
     return _head(func) + plain_of_expr(func.expr)
+
+
+def prepare(func) -> None:
+    """Print f and ∇f for the panel now, on this (worker) thread: printing the gradient of a
+    long expression takes ~0.1 s of sympy, which the GUI thread then gets from the cache."""
+    function_lines(func), gradient_lines(func)
+    plain_of_function(func), plain_of_gradient(func)
 
 
 def plain_of_gradient(func) -> str:

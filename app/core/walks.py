@@ -9,7 +9,7 @@ one answer to "how long is the animation": the longest walker's step count.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,9 +18,17 @@ from app.core.descent import Trajectory, freeze_fields
 from app.core.expression import CompiledFunction
 from app.core.scene import Scene
 from app.core.surface import surface_path
+from app.core.trajectory import StopReason
 
 GROUND_SAMPLES = 8        # ground samples per step of a trail
 GROUND_BUDGET = 40_000    # fewer per step on very long walks
+FIRST_STEPS = 4_000       # walker-steps of the first picture of long walks (~0.3–0.8 s)
+GROWTH = 8                # each later picture walks this many times further
+
+
+def _going(t: Trajectory, cap: int) -> bool:
+    """Did walk ``t`` stop only because it reached ``cap`` steps?"""
+    return t.stop_reason is StopReason.MAX_STEPS and t.steps >= cap
 
 
 def animation_steps(trajectories: Sequence[Trajectory]) -> int:
@@ -72,12 +80,18 @@ class Walks:
     revision: int = 0
     ground: tuple[np.ndarray, ...] = ()     # per walker: dense (x, y, f) along its path
     samples: tuple[int, ...] = ()           # ground samples per step, per walker
+    walked: int | None = None               # None: complete; else every walker walked ≤ this
+                                            # many steps so far (more are on their way)
 
     @classmethod
     def compute(cls, scene: Scene, func: CompiledFunction, revision: int = 0) -> Walks:
         """Run every walker and sample the ground along each path (for trails that follow
         the surface instead of cutting through hills)."""
-        trajs = scene.run_all(func)
+        return cls._of(scene, func, scene.run_all(func), revision, None)
+
+    @classmethod
+    def _of(cls, scene: Scene, func: CompiledFunction, trajs: Sequence[Trajectory],
+            revision: int, walked: int | None) -> Walks:
         dfunc = display_function(func)
         ground, samples = [], []
         for t in trajs:
@@ -86,7 +100,36 @@ class Walks:
                 [t.points[:, 0], np.zeros(len(t))])
             ground.append(surface_path(dfunc, xy, k))
             samples.append(k)
-        return cls(scene, func, trajs, revision, tuple(ground), tuple(samples))
+        return cls(scene, func, tuple(trajs), revision, tuple(ground), tuple(samples), walked)
+
+    @classmethod
+    def progressive(cls, scene: Scene, func: CompiledFunction,
+                    revision: int = 0) -> Iterator[Walks]:
+        """The walks, first after a few steps, then further and further: walkers still going
+        at ``cap`` steps walk on (from their start again: a walk is a pure function of its
+        start, so the longer run begins with the shorter one), the caps growing ×``GROWTH``
+        from ``FIRST_STEPS`` walker-steps in all. Short scenes come in one piece; the last
+        value is complete (``walked`` None) and equals ``compute``'s."""
+        n = len(scene.walkers)
+        cap = max(50, FIRST_STEPS // n)
+        trajs: list[Trajectory | None] = [None] * n
+        last = 0                                     # the cap of the walks in ``trajs``
+        while cap < scene.max_steps:
+            short = scene.replace(max_steps=cap)
+            trajs = [w.run(func, short) if t is None or _going(t, last) else t
+                     for w, t in zip(scene.walkers, trajs, strict=True)]
+            last = cap
+            if not any(_going(t, cap) for t in trajs if t is not None):
+                break                                # every walker stopped before the cap
+            yield cls._of(scene, func, trajs, revision, cap)  # type: ignore[arg-type]
+            cap *= GROWTH
+        trajs = [w.run(func, scene) if t is None or _going(t, last) else t
+                 for w, t in zip(scene.walkers, trajs, strict=True)]
+        yield cls._of(scene, func, trajs, revision, None)  # type: ignore[arg-type]
+
+    @property
+    def complete(self) -> bool:
+        return self.walked is None
 
     def __post_init__(self) -> None:
         freeze_fields(self, "ground")

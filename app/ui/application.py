@@ -56,16 +56,65 @@ def application():
 _collector = None
 
 
+class _GuiThreadCollector:
+    """Python's cycle collector, run by a timer in the GUI thread (automatic collection off).
+
+    Every ``interval_ms`` it collects generation 0 once more than ``threshold[0]`` tracked
+    objects were allocated since the last pass, generation 1 by Python's own rule. A short
+    interval keeps each pass small: a worker building a big sympy tree allocates ~300 k
+    objects in half a second, and collecting them in one pass froze the event loop for
+    0.3–0.6 s (pyqtgraph's GarbageCollector, every 0.5 s); at 25 ms a pass is a few ms.
+    A full pass (generation 2, the whole heap: ~50–100 ms) waits until the app has been
+    quiet for ``quiet_s`` (few new objects), or ``max_wait_s`` at the latest. Objects alive
+    at start-up and at the first quiet moment (the window, matplotlib's fonts) are frozen
+    (``gc.freeze``): full passes skip them."""
+
+    def __init__(self, interval_ms: int = 25, quiet_s: float = 1.0,
+                 max_wait_s: float = 30.0) -> None:
+        import gc
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self.threshold = gc.get_threshold()
+        self.quiet_s, self.max_wait_s = quiet_s, max_wait_s
+        self.last_busy = self.last_full = time.monotonic()
+        self.settled = False
+        gc.disable()
+        gc.freeze()
+        self.timer = QTimer()
+        self.timer.timeout.connect(self.check)
+        self.timer.start(interval_ms)
+
+    def check(self) -> None:
+        import gc
+        import time
+
+        now = time.monotonic()
+        l0, l1, l2 = gc.get_count()
+        if l0 > self.threshold[0]:
+            self.last_busy = now
+            gc.collect(1 if l1 > self.threshold[1] else 0)
+            l2 = gc.get_count()[2]
+        quiet = now - self.last_busy >= self.quiet_s
+        if quiet and not self.settled:          # the first quiet moment after start-up
+            self.settled = True
+            gc.collect()
+            gc.freeze()
+            self.last_full = now
+        elif l2 > self.threshold[2] and (quiet or now - self.last_full >= self.max_wait_s):
+            gc.collect(2)
+            self.last_full = now
+
+
 def collect_garbage_in_gui_thread() -> None:
     """Python's cycle collector may run in whatever thread allocates; if it frees a Qt object
     in a worker thread, Qt and the GIL can deadlock (seen: a worker's ``run_batch`` freeing a
-    closed window's menus while the GUI thread waited for the GIL). pyqtgraph's
-    GarbageCollector turns automatic collection off and collects on a timer in this thread."""
+    closed window's menus while the GUI thread waited for the GIL). Automatic collection is
+    turned off and a timer collects in this thread instead (``_GuiThreadCollector``)."""
     global _collector
     if _collector is None:
-        from pyqtgraph.util.garbage_collector import GarbageCollector
-
-        _collector = GarbageCollector(interval=0.5)
+        _collector = _GuiThreadCollector()
 
 
 def wait_for(condition, signals, timeout: float = 60.0) -> bool:

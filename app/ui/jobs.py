@@ -10,6 +10,7 @@ from app.core.compare import compare_walkers as core_compare
 from app.core.curvature import Curvature, CurvatureAxes, conditioning_numbers
 from app.core.descent import Cancelled, Trajectory
 from app.core.expression import CompiledFunction, ExpressionError
+from app.core.math_text import prepare as prepare_typeset
 from app.core.parameters import compile_with_params
 from app.core.pictures import MapPicture, SurfacePicture, surface_picture
 from app.core.pictures import map_picture as _map_picture
@@ -24,13 +25,21 @@ def compile_text(text: str, params: dict[str, float] | None = None
     """The compiled function with the scene's parameter values, or the error (a value: its
     column and ``parameter`` must reach the text box)."""
     try:
-        return compile_with_params(text, params)
+        func = compile_with_params(text, params)
     except ExpressionError as e:
         return e
+    prepare_typeset(func)           # the panel's f and ∇f, printed here, not on the GUI thread
+    return func
 
 
-def walks(scene: Scene, func: CompiledFunction, revision: int) -> Walks:
-    return Walks.compute(scene, func, revision)
+def walks(progress, scene: Scene, func: CompiledFunction, revision: int) -> Walks | None:
+    """Every walker's walk; long walks go to the window in pieces as they grow
+    (``Walks.progressive``), the complete walks are the result. None when cancelled."""
+    last = None
+    for last in Walks.progressive(scene, func, revision):
+        if not last.complete and progress.partial(last):
+            return None
+    return last
 
 
 def surface(func: CompiledFunction, scene: Scene) -> SurfacePicture:

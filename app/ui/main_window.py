@@ -58,6 +58,8 @@ def status_text(walks: Walks, position: float, walker: int) -> str:
 def stop_text(walks: Walks, walker: int) -> str:
     """Why the walker stopped, and after how many steps."""
     t = walks.trajectories[walker]
+    if walks.walked is not None and t.steps >= walks.walked:
+        return f"walking on: {t.steps:,} steps so far, more on their way…"
     return f"{t.message} — after {t.steps} step{'s' if t.steps != 1 else ''}"
 
 

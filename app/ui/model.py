@@ -67,6 +67,7 @@ class SceneModel(Playback, UndoRedo, QObject):
         self.workers = Workers(self)
         self.workers.finished.connect(self._on_workers_finished)
         self.workers.failed.connect(self._on_workers_failed)
+        self.workers.partial.connect(self._on_workers_partial)
         self.workers.busy_changed.connect(self.busy_changed)
         self.workers.progress.connect(self.progress)
         self._init_playback()
@@ -315,7 +316,8 @@ class SceneModel(Playback, UndoRedo, QObject):
             self.basins_changed.emit(None)
         if changed & _WALK_FIELDS:
             self.pause()
-            self._submit("walks", jobs.walks, scene, self.func, self.revision)
+            self._submit("walks", jobs.walks, scene, self.func, self.revision,
+                         with_progress=True)
         if changed & _SURFACE_FIELDS:
             self._submit("surface", jobs.surface, self.func, scene)
         if changed & (_MAP_FIELDS | _FUNCTION_FIELDS):
@@ -345,6 +347,10 @@ class SceneModel(Playback, UndoRedo, QObject):
             self.set_walkers(result)
             self.select(0)
 
+    def _on_workers_partial(self, kind: str, key, result) -> None:
+        if kind == "walks" and self._want.get(kind) == key:
+            self._on_walks(result)                  # the first steps of long walks
+
     def _on_workers_failed(self, kind: str, key, message: str) -> None:
         if self._want.get(kind) != key:
             return
@@ -358,15 +364,19 @@ class SceneModel(Playback, UndoRedo, QObject):
         else:
             self.scene_error.emit(f"{kind}: {message}")
 
-    def _on_walks(self, walks: Walks) -> None:
+    def _on_walks(self, walks: Walks | None) -> None:
+        if walks is None:
+            return
+        longer = self.walks is not None and self.walks.revision == walks.revision
         self.walks = walks
-        self.position = 0.0
-        self._finished_sent = False
+        if not longer:                  # new walks start at 0; more of the same walks go on
+            self.position = 0.0
+            self._finished_sent = False
         self.walks_changed.emit(walks)
-        self.position_changed.emit(0.0)
-        self.position_changed_slow.emit(0.0)
+        self.position_changed.emit(self.position)
+        self.position_changed_slow.emit(self.position)
         self._request_curvature()
-        if walks.end == 0:
+        if walks.end == 0 and walks.complete:
             self._announce_end()
 
     def _request_curvature(self) -> None:

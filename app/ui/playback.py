@@ -52,7 +52,7 @@ class Playback:
     def play(self) -> None:
         if self.playing or self.walks is None:
             return
-        if self.position >= self.end:
+        if self.position >= self.end and not self._walking_on():
             if self.end == 0:
                 self._announce_end(force=True)
                 return
@@ -78,7 +78,8 @@ class Playback:
         """One whole step (pauses playback)."""
         self.pause()
         if self.position >= self.end:
-            self._announce_end(force=True)
+            if not self._walking_on():
+                self._announce_end(force=True)
             return
         self.seek(float(self.step + 1))
 
@@ -102,15 +103,19 @@ class Playback:
             self.position_changed_slow.emit(p)
             if not self.playing:
                 self._request_curvature()
-        if p >= self.end and self.walks is not None:
+        if p >= self.end and self.walks is not None and not self._walking_on():
             self._announce_end()
 
     def _on_timer_timeout(self) -> None:
         dt = min(self._clock.restart() / 1000.0, 0.25)
         target = self.position + self.scene.speed * dt
-        if target >= self.end:
+        if target >= self.end and not self._walking_on():
             self.pause()
         self.seek(target)
+
+    def _walking_on(self) -> bool:
+        """Are more steps of these walks on their way (playback waits at the end for them)?"""
+        return self.walks is not None and not self.walks.complete
 
     def _announce_end(self, force: bool = False) -> None:
         self.pause()

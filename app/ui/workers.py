@@ -26,6 +26,7 @@ class Progress:
     def __init__(self, relay: _Relay, kind: str) -> None:
         self._relay, self._kind = relay, kind
         self._event = threading.Event()
+        self.request: _Request | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -37,6 +38,13 @@ class Progress:
     def report(self, done: int, total: int) -> bool:
         """Tell the GUI how far the job is; True when the job should stop."""
         self._relay.progress.emit(self._kind, int(done), int(total))
+        return self.cancelled
+
+    def partial(self, value: Any) -> bool:
+        """Hand the GUI a first, incomplete result (e.g. walks so far); True when the job
+        should stop."""
+        if not self.cancelled:
+            self._relay.partial.emit(self.request, value)
         return self.cancelled
 
 
@@ -53,6 +61,7 @@ class _Request:
 class _Relay(QObject):
     finished = Signal(object, object, object)   # request, result, error text or None
     progress = Signal(str, int, int)
+    partial = Signal(object, object)            # request, an incomplete result
 
 
 class _Job(QRunnable):
@@ -85,6 +94,7 @@ class Workers(QObject):
     finished = Signal(str, object, object)    # kind, key, result
     failed = Signal(str, object, str)         # kind, key, one-line message
     progress = Signal(str, int, int)          # kind, done, total
+    partial = Signal(str, object, object)     # kind, key, an incomplete result (Progress.partial)
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
@@ -94,6 +104,7 @@ class Workers(QObject):
         self._relay = _Relay(self)
         self._relay.finished.connect(self._on_relay_finished)
         self._relay.progress.connect(self.progress)
+        self._relay.partial.connect(self._on_relay_partial)
         self._running: dict[str, _Request] = {}
         self._waiting: dict[str, _Request] = {}
         self._closed = False
@@ -113,6 +124,8 @@ class Workers(QObject):
         was_busy = self.busy
         req = _Request(kind, key, fn, args, Progress(self._relay, kind) if with_progress
                        else None)
+        if req.progress is not None:
+            req.progress.request = req
         running = self._running.get(kind)
         if running is not None:
             if running.progress is not None:
@@ -136,6 +149,11 @@ class Workers(QObject):
     def _start(self, req: _Request) -> None:
         self._running[req.kind] = req
         self._pool.start(_Job(req, self._relay))
+
+    def _on_relay_partial(self, req: _Request, value: Any) -> None:
+        if (not self._closed and self._running.get(req.kind) is req and not req.done
+                and not (req.progress is not None and req.progress.cancelled)):
+            self.partial.emit(req.kind, req.key, value)
 
     def _on_relay_finished(self, req: _Request, result: Any, error: str | None) -> None:
         if self._running.get(req.kind) is req:

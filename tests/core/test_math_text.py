@@ -142,3 +142,25 @@ def test_pi_is_typeset_as_pi():
 
     tex = latex_of_function(compile_expression("sin(pi*x/180) + y"))
     assert r"\pi" in tex and "Pi" not in tex
+
+
+def test_a_term_wider_than_any_panel_is_not_parsed(monkeypatch):
+    """One term of 49 nested sin's gradient is ~9,000 LaTeX characters: mathtext took ~2 s
+    (and the GUI thread's collector as long for its garbage) to draw what was then cut."""
+    from app.core import math_render
+
+    nested = "x + y"
+    for _ in range(49):
+        nested = f"sin({nested})"
+    lines = mt.gradient_lines(compile_expression(nested))
+    assert max(len(p) for line in lines for p in line) > math_render.MAX_PIECE_TEX
+    parsed: list[str] = []
+    piece = math_render._piece
+
+    def spy(tex, fontsize, dpi):
+        parsed.append(tex)
+        return piece(tex, fontsize, dpi)
+
+    monkeypatch.setattr(math_render, "_piece", spy)
+    assert _ink(mt.render_lines(lines, max_width=330))
+    assert parsed and max(map(len, parsed)) <= math_render.MAX_PIECE_TEX

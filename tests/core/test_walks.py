@@ -188,3 +188,39 @@ def test_the_default_cap_fits_the_whole_walk_and_holds_both_ends():
     assert AnimationSettings(max_seconds=None).fitted_speed(800, SPEED) == SPEED
     short = s.fitted_speed(20, SPEED)                  # a short walk is not sped up
     assert short == SPEED
+
+
+# ---- long walks come in pieces -----------------------------------------------------------------
+def _long_race() -> Scene:
+    """Rosenbrock: a slow gradient walker (walks every one of 20,000 steps) and Newton, which
+    stops within the first piece."""
+    scene = Scene.from_preset("rosenbrock")
+    w = scene.walkers[0]
+    return scene.replace(max_steps=20_000, gtol=1e-12, walkers=[
+        w.replace(rule="gradient", lr=1e-4, params=()), w.replace(rule="newton", lr=1.0,
+                                                                  params=())])
+
+
+def test_long_walks_come_in_growing_pieces_that_end_as_compute_does():
+    scene = _long_race()
+    func = scene.compile()
+    pieces = list(Walks.progressive(scene, func, revision=7))
+    assert len(pieces) >= 3 and all(p.revision == 7 for p in pieces)
+    walked = [p.walked for p in pieces[:-1]]
+    assert walked == sorted(walked) and len(set(walked)) == len(walked)
+    assert all(not p.complete for p in pieces[:-1]) and pieces[-1].complete
+    first = pieces[0]
+    assert first.walked is not None and len(first.trajectories[0]) == first.walked + 1
+    full = Walks.compute(scene, func, revision=7)
+    for got, want in zip(pieces[-1].trajectories, full.trajectories, strict=True):
+        assert np.array_equal(got.points, want.points) and got.stop_reason == want.stop_reason
+    for p in pieces[:-1]:                       # every piece is the beginning of the walk
+        pts = p.trajectories[0].points
+        assert np.array_equal(pts, full.trajectories[0].points[: len(pts)])
+    assert pieces[0].trajectories[1] is pieces[-1].trajectories[1]     # stopped: not re-run
+
+
+def test_short_walks_come_in_one_piece():
+    scene = himmelblau_race()
+    pieces = list(Walks.progressive(scene, scene.compile()))
+    assert len(pieces) == 1 and pieces[0].complete
