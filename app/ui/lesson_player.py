@@ -17,7 +17,13 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
-from app.core.lesson import Lesson, LessonFileError, builtin_lessons, load_lesson
+from app.core.lesson import (
+    Lesson,
+    LessonFileError,
+    builtin_lessons,
+    lesson_title,
+    load_lesson,
+)
 from app.ui.dialogs.fields import ask_path
 from app.ui.lesson_banner import LessonBanner, install_banner
 from app.ui.settings import remembered_folder, write_settings
@@ -71,7 +77,7 @@ class LessonPlayer(QObject):
 
     def _add_builtin(self, path: Path) -> None:
         try:
-            title = load_lesson(path).title
+            title = lesson_title(path)           # the steps are checked when it is opened
         except LessonFileError:
             return
         a = self.builtin_menu.addAction(title)
