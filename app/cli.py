@@ -1,18 +1,27 @@
 """Command line: ``gradient-mountain [gui options] | presets | descend …``.
 
 With no sub-command it opens the window. Every bad input exits with status 2 and one line
-``error: …`` on stderr, never a traceback.
+``error: …`` on stderr, never a traceback: numbers out of the ranges of ``app.core.limits``
+too (``app.cli_checks``). ``--expr -x^2`` works like ``--expr=-x^2``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
 from collections.abc import Sequence
 
+from app.cli_checks import (
+    NEGATIVE_NUMBER,
+    check_export_args,
+    check_gif_fps,
+    check_shot_steps,
+    glue_expr,
+    option_strings,
+)
+from app.cli_commands import basins_command, descend_command
 from app.cli_sweep import add_sweep_options, sweep_command
 from app.core.expression import ExpressionError
 from app.core.presets import presets
@@ -29,6 +38,10 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = NEGATIVE_NUMBER     # --start 1 -1e5
+
     def error(self, message: str):  # argparse's own errors: one line, status 2
         raise UsageError(message)
 
@@ -210,11 +223,13 @@ def _cmd_export(a: argparse.Namespace) -> int:
 
     from app.ui.render.export_cli import export_command, settings_from_args
 
+    check_export_args(a)
     if getattr(a, "lesson", None) is not None:
         from app.ui.render.lesson_export import lesson_command
 
         return lesson_command(a, UsageError)
     scene, export = scene_from_args(a), _export_section(a)
+    check_gif_fps(a.out, settings_from_args(a, export).fps)
     still = a.out.lower().endswith(".png") and not os.path.isdir(a.out)
     if still and a.animate is not None:
         raise UsageError("--animate is for an animation: --out NAME.gif, NAME.mp4 or a folder")
@@ -224,8 +239,6 @@ def _cmd_export(a: argparse.Namespace) -> int:
         return export_command(a, scene, UsageError, export)
     from app.ui.render.still import still_command
 
-    if not 1 <= a.scale <= 4:
-        raise UsageError("--scale must be 1, 2, 3 or 4")
     base = settings_from_args(a, export)
     settings = dataclasses.replace(base, scale=a.scale, transparent=a.transparent,
                                    show_function=a.show_function or base.show_function)
@@ -238,105 +251,6 @@ def _cmd_presets() -> int:
     return 0
 
 
-def finite_or_none(v: float) -> float | None:
-    """A number for strict JSON: NaN and ±inf become null."""
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
-def _walk_json(walker, traj, dim: int) -> dict:
-    last = traj[-1]
-    return {"rule": walker.rule, "learning_rate": walker.lr, "params": dict(walker.params),
-            "color": walker.color, "start": list(walker.start),
-            "points": [[*map(finite_or_none, s.point), finite_or_none(s.f)] for s in traj],
-            "stop_reason": traj.stop_reason.value, "steps": traj.steps,
-            "final": {"x": finite_or_none(last.point[0]),
-                      "y": finite_or_none(last.point[1]) if dim == 2 else None,
-                      "f": finite_or_none(last.f), "grad_norm": finite_or_none(last.grad_norm)}}
-
-
-def _cmd_descend(a: argparse.Namespace) -> int:
-    from app.core.walks import animation_steps
-
-    scene = scene_from_args(a)
-    func = scene.compile()
-    trajs = scene.run_all(func)
-    if a.json:
-        doc = {"expression": scene.expression,
-               **({"params": scene.param_values} if scene.params else {}),
-               "steps": animation_steps(trajs), "walkers": [_walk_json(w, t, func.dim)
-                           for w, t in zip(scene.walkers, trajs, strict=True)]}
-        print(json.dumps(doc, allow_nan=False))
-        return 0
-    values = ", ".join(f"{n} = {v:g}" for n, v in func.params.items())
-    print(f"f = {scene.expression}" + (f"   with {values}" if values else "")
-          + f"\n{func.gradient_text}")
-    for i, (w, traj) in enumerate(zip(scene.walkers, trajs, strict=True), start=1):
-        head = f"walker {i}: " if len(trajs) > 1 else ""
-        print(f"\n{head}rule {w.rule}: {Rule.parse(w.rule).formula}   η = {w.lr:g}\n")
-        if a.explain:
-            from app.core.explain import explain_run
-
-            print(explain_run(traj))
-            continue
-        _print_table(traj, func.dim)
-        print(f"\n{traj.message} after {traj.steps} steps")
-    return 0
-
-
-def _print_table(traj, dim: int) -> None:
-    cols = ("x", "y")[:dim]
-    print(f"{'step':>6} " + " ".join(f"{c:>12}" for c in cols) + f" {'f':>14} {'‖∇f‖':>11}")
-    rows = list(traj)
-    shown = rows if len(rows) <= 40 else [*rows[:20], None, *rows[-19:]]
-    for s in shown:
-        if s is None:
-            print(f"{'…':>6}")
-            continue
-        xs = " ".join(f"{v:12.6g}" for v in s.point)
-        print(f"{s.k:6d} {xs} {s.f:14.8g} {s.grad_norm:11.4g}")
-
-
-def _cmd_basins(a: argparse.Namespace) -> int:
-    from app.core.basins import basin_map
-
-    if not 2 <= a.resolution <= 2048:
-        raise UsageError("--resolution must be between 2 and 2048")
-    if not a.walker >= 1:
-        raise UsageError("--walker must be 1 or more")
-    scene = scene_from_args(a)
-    if a.walker > len(scene.walkers):
-        raise UsageError(f"--walker: this scene has {len(scene.walkers)} walker(s)")
-    w = scene.walkers[a.walker - 1]
-    bm = basin_map(scene.compile(), scene.domain, w.rule, w.lr,
-                   resolution=a.resolution, max_steps=scene.max_steps, gtol=scene.gtol,
-                   params=dict(w.params), schedule=w.schedule, noise=w.noise, seed=w.seed)
-    if a.out:
-        from app.core.basins_figure import save_basin_figure
-
-        grid = f"{a.resolution}²" if scene.dim == 2 else f"{a.resolution}"
-        title = (f"Basins of attraction: {w.rule}, η = {w.lr:g}, {grid} starts, "
-                 f"{scene.max_steps} steps")
-        text = scene.expression if len(scene.expression) <= 90 else scene.expression[:89] + "…"
-        try:
-            save_basin_figure(bm, a.out, title, f"f = {text}")
-        except (OSError, ValueError) as e:
-            raise UsageError(f"cannot write {a.out}: {e}") from None
-    if a.json:
-        print(json.dumps(bm.to_json(), allow_nan=False))
-        return 0
-    print(f"{len(bm.minima)} minima from {a.resolution}^{scene.dim} starts ({w.rule}, "
-          f"η = {w.lr:g}, {scene.max_steps} steps):")
-    for m in bm.minima:
-        where = ", ".join(f"{v:.6g}" for v in m.point)
-        moving = f" ({100 * m.unsettled:.1f} % still moving at the step limit)" \
-            if m.unsettled else ""
-        print(f"  ({where})  f = {m.f:.6g}  share {100 * m.share:5.1f} %{moving}")
-    print(f"  diverged {100 * bm.diverged_share:.1f} %, left the domain "
-          f"{100 * bm.left_share:.1f} %, not converged {100 * bm.unconverged_share:.1f} %")
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help", *OPTIONS):
@@ -346,16 +260,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             if len(argv) > 1:
                 raise UsageError(f"{argv[0]} takes no other arguments")
             return desktop_command(argv[0])
-        a = build_parser().parse_args(argv)
+        parser = build_parser()
+        a = parser.parse_args(glue_expr(argv, option_strings(parser)))
         if a.command in ("presets", "descend", "basins", "sweep"):
-            rc = {"presets": lambda: _cmd_presets(), "descend": lambda: _cmd_descend(a),
-                  "basins": lambda: _cmd_basins(a),
+            rc = {"presets": lambda: _cmd_presets(),
+                  "descend": lambda: descend_command(a, scene_from_args),
+                  "basins": lambda: basins_command(a, scene_from_args, UsageError),
                   "sweep": lambda: sweep_command(a, scene_from_args(a), UsageError)}[a.command]()
             sys.stdout.flush()        # here, not at exit: a closed pipe is caught below
             return rc
         if a.command == "export":
             return _cmd_export(a)
         shot_steps, a.steps = a.steps, None  # in the window, --steps is how far to walk first
+        check_shot_steps(shot_steps)
         given = (a.preset, a.expr, a.scene, a.start, a.lr, a.rule, a.camera, a.theme, a.noise,
                  a.seed, a.schedule, a.param)
         # nothing given: the window reopens the last scene (or the default preset)

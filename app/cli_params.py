@@ -1,7 +1,8 @@
 """The command line's parameters: ``--param NAME=VALUE`` (every command, repeatable) and
 ``export --animate NAME=FROM:TO``.
 
-``--param`` declares a parameter of ``--expr`` (its slider range is value ± max(1, |value|))
+``--param`` declares a parameter of ``--expr`` (its slider range is value ± max(1, |value|),
+within ±1e6; a value beyond is refused)
 or sets the value of one a preset or scene file declares (its range widened if needed).
 ``--animate`` declares or sets its parameter too, at FROM. Every mistake is a ValueError
 with one line, which the command line prints as ``error: …`` with exit status 2: a name the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 
 from app.core.expression import CompiledFunction, ExpressionError
+from app.core.limits import MAX_COORD, clip_range
 from app.core.parameters import (
     Parameter,
     Sweep,
@@ -46,11 +48,19 @@ def given_values(a: argparse.Namespace) -> dict[str, float]:
         name, value = parse_assignment(text)
         if name in out:
             raise ValueError(f"--param {name} is given twice")
-        out[name] = value
+        out[name] = _within(value, f"--param {name}")
     sweep = sweep_of(a)
     if sweep is not None:
-        out[sweep.name] = sweep.start
+        _within(sweep.stop, f"--animate {sweep.name}")
+        out[sweep.name] = _within(sweep.start, f"--animate {sweep.name}")
     return out
+
+
+def _within(value: float, flag: str) -> float:
+    """``value`` if |value| ≤ MAX_COORD (a parameter's slider must be drawable)."""
+    if abs(value) > MAX_COORD:
+        raise ValueError(f"{flag}: {value:g} is outside ±{MAX_COORD:g}")
+    return value
 
 
 def compile_checked(text: str, values: dict[str, float]) -> CompiledFunction:
@@ -70,7 +80,8 @@ def declare(params: tuple[Parameter, ...], values: dict[str, float],
     with the default range; a sweep's range covers FROM…TO."""
     out = [p.with_value(values[p.name]) if p.name in values else p for p in params]
     known = {p.name for p in params}
-    out += [Parameter(n, v, *default_range(v)) for n, v in values.items() if n not in known]
+    out += [Parameter(n, v, *clip_range(*default_range(v))) for n, v in values.items()
+            if n not in known]
     if sweep is not None:
         out = [p.with_value(sweep.stop).with_value(sweep.start) if p.name == sweep.name else p
                for p in out]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import warnings
 
 MOMENTUM_GRID = (60, 40)      # η × β cells of the momentum map
 BETAS = (0.0, 0.99)           # the β range of the momentum map
@@ -35,19 +36,21 @@ def sweep_command(a: argparse.Namespace, scene, usage_error: type[Exception]) ->
     """Run the sweep the options describe and print (and draw) it."""
     import numpy as np
 
+    from app.cli_checks import check_sweep_args, check_work
     from app.core.math_text import plain_of_function
     from app.core.sweep import learning_rates, sweep_scene
     from app.core.sweep_report import sweep_json, sweep_table
 
-    if not 0 < a.lr_min < a.lr_max:
+    check_sweep_args(a)
+    if not a.lr_min < a.lr_max:
         raise usage_error("--lr-min and --lr-max: need 0 < A < B")
-    if not 2 <= a.count <= 100_000:
-        raise usage_error("--count must be between 2 and 100000")
     if not 1 <= a.walker <= len(scene.walkers):
         raise usage_error(f"--walker: this scene has {len(scene.walkers)} walker(s)")
-    func = scene.compile()
     w = scene.walkers[a.walker - 1]
     heat = bool(a.out) and w.rule == "momentum"
+    cells = MOMENTUM_GRID[0] * MOMENTUM_GRID[1] if heat else 0
+    check_work("sweep", a.count + cells, scene.max_steps)
+    func = scene.compile()
     m_lrs = learning_rates(a.lr_min, a.lr_max, MOMENTUM_GRID[0])
     sw = sweep_scene(scene, func, walker=a.walker - 1, lrs=learning_rates(
         a.lr_min, a.lr_max, a.count), betas=np.linspace(*BETAS, MOMENTUM_GRID[1])
@@ -63,7 +66,9 @@ def sweep_command(a: argparse.Namespace, scene, usage_error: type[Exception]) ->
                  f"{scene.max_steps} steps")
         f0 = float(np.asarray(func.value(*np.asarray(w.start, float))))
         try:
-            save_sweep_figure(sw, a.out, title, f0)
+            with warnings.catch_warnings():   # matplotlib's layout notes on extreme values
+                warnings.simplefilter("ignore")
+                save_sweep_figure(sw, a.out, title, f0)
         except (OSError, ValueError) as e:
             raise usage_error(f"cannot write {a.out}: {e}") from None
     if a.json:

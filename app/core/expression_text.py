@@ -1,8 +1,13 @@
 """Expression text before parsing: the error type, normalisation and friendly messages.
 
-``normalise`` NFKC-normalises the text, checks every character against an allow-list, makes
-implicit products explicit (``2x``, ``(x+1)(x-1)``) and maps ``^`` to ``**``, remembering for
-each output character the column it came from so errors can point at the input.
+``normalise`` first reads superscripts as powers (``x²`` is x^(2), ``3²x`` is 3^(2)·x,
+``x⁻¹`` is x^(-1)), then NFKC-normalises the text, checks every character against an
+allow-list, makes implicit products explicit (``2x``, ``(x+1)(x-1)``) and maps ``^`` to
+``**``, remembering for each output character the column it came from so errors point at the
+input. NFKC is trusted only where it keeps the meaning (full-width ``２``, mathematical ``𝑥``,
+no-break spaces); a character it would silently turn into other digits or letters
+(subscripts ``₂``, fractions ``½``, circled ``①``, superscript letters ``ⁿ``) is refused with
+one line naming it: a number never changes.
 """
 
 from __future__ import annotations
@@ -11,12 +16,24 @@ import difflib
 import re
 import unicodedata
 
-MAX_LENGTH = 1000
+from app.core.limits import MAX_EXPRESSION
+
+MAX_LENGTH = MAX_EXPRESSION
 # a parameter: one lower-case letter that is not a variable, e or the height z, or a word here
 PARAMETER_WORDS = ("kappa", "theta")
 _NOT_PARAMETERS = frozenset("xyez")
 _ALLOWED = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t\n+-*/^()._,")
 _NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SUPER = {**{c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}, "⁺": "+", "⁻": "-"}
+_SUPER_RUN = re.compile("[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# NFKC decompositions that keep what a character means: full- and half-width forms,
+# mathematical letters and digits (𝑥, 𝟐), no-break spaces
+_SAME_MEANING = frozenset({"<wide>", "<narrow>", "<font>", "<noBreak>"})
+_REFUSED_HINT = {
+    "<super>": "only superscript digits are powers (x², x⁻¹): write x^n",
+    "<sub>": "subscripts are not supported",
+    "<fraction>": "write a fraction with /, e.g. 1/2",
+}
 
 
 class ExpressionError(ValueError):
@@ -44,14 +61,12 @@ def normalise(text: str) -> tuple[str, list[int]]:
         raise ExpressionError("empty expression: type a function of x and y, e.g. x^2 + y^2")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"too long: {len(text)} characters (at most {MAX_LENGTH})")
+    powered, where = _powers(text)
     out, cols = [], []
-    for i, ch in enumerate(text):
+    for ch, i in zip(powered, where, strict=True):
         for c in unicodedata.normalize("NFKC", ch):
             if c not in _ALLOWED:
-                name = unicodedata.name(c, "control character")
-                shown = repr(c)[1:-1] if not c.isprintable() else c
-                raise ExpressionError(
-                    f"unsupported character '{shown}' (U+{ord(c):04X} {name.lower()})", i)
+                raise ExpressionError(f"unsupported character {_describe(c)}", i)
             out.append(c)
             cols.append(i)
     s = "".join(out)
@@ -81,6 +96,58 @@ def normalise(text: str) -> tuple[str, list[int]]:
             pcols.append(cols[i])
         i += 1
     return "".join(pieces), pcols
+
+
+def _describe(c: str) -> str:
+    """'x' (U+0078 latin small letter x): a character as messages name it."""
+    name = unicodedata.name(c, "control character")
+    shown = repr(c)[1:-1] if not c.isprintable() else c
+    return f"'{shown}' (U+{ord(c):04X} {name.lower()})"
+
+
+def _powers(text: str) -> tuple[str, list[int]]:
+    """Superscript runs as powers, before any normalisation: 'x²' -> 'x^(2)', 'x⁻¹' ->
+    'x^(-1)', 'x¹⁰' -> 'x^(10)'; and for each output character its column in ``text``.
+    A run needs something before it (a number, a name, ')') and a sign needs digits; a
+    character NFKC would change in meaning is refused here, in reading order."""
+    out: list[str] = []
+    cols: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch not in _SUPER:
+            plain = unicodedata.normalize("NFKC", ch)
+            if plain != ch:
+                _check_compatible(ch, plain, i)
+            out.append(ch)
+            cols.append(i)
+            i += 1
+            continue
+        run = _SUPER_RUN.match(text, i)
+        if run is None:
+            raise ExpressionError(f"superscript '{ch}' needs digits after it, like x⁻¹", i)
+        end = run.end()
+        if end < len(text) and text[end] in _SUPER:
+            raise ExpressionError(f"superscript '{text[end]}' inside a power: write x^(…)", end)
+        before = unicodedata.normalize("NFKC", text[i - 1])[-1:] if i else ""
+        if not (before.isalnum() or before in (")", ".")):
+            raise ExpressionError(f"superscript '{ch}' needs something before it, like x²", i)
+        digits = "".join(_SUPER[c] for c in run.group())
+        out.append(f"^({digits})")
+        cols += [i, i, *range(i, end), end - 1]
+        i = end
+    return "".join(out), cols
+
+
+def _check_compatible(ch: str, plain: str, column: int) -> None:
+    """Refuse ``ch`` when NFKC would turn it into ``plain`` with another meaning (``₂`` -> 2,
+    ``½`` -> 1⁄2, ``①`` -> 1, ``ⁿ`` -> n); full-width forms, mathematical letters and
+    spaces keep theirs."""
+    tag = unicodedata.decomposition(ch).split(" ")[0]
+    if not tag.startswith("<") or tag in _SAME_MEANING or plain.isspace():
+        return
+    hint = _REFUSED_HINT.get(tag, f"it would read as '{plain}': type that if you mean it")
+    raise ExpressionError(f"unsupported character {_describe(ch)}: {hint}", column)
 
 
 def is_parameter_name(name: object) -> bool:

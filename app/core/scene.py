@@ -5,26 +5,29 @@ the same picture. Walkers are one list: no walker has fields or code paths of it
 ``Scene.replace(**changes)`` gives a new, validated scene; ``Scene.run_all`` runs it.
 ``params`` declares the function's parameters (``app.core.parameters``): ``compile`` binds
 their values, and ``with_param_values`` is the cheap change a slider makes.
+Every number has a range (``app.core.limits``): ``validate`` refuses the rest in one line.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core import limits as lim
 from app.core.descent import Domain, Trajectory, run
 from app.core.expression import CompiledFunction
-from app.core.noise import check_noise
+from app.core.limits import clip_range, count, in_range, range_problem
 from app.core.parameters import Parameter, check_parameters, compile_scene, default_range
 from app.core.presets import get_preset
 from app.core.rules import Rule
+from app.core.scene_checks import check_domain, check_walker
 from app.core.schedules import Schedule
 
 DEFAULT_PRESET = "peaks"
 WALKER_COLORS = ("#ff140d", "#1f6fff", "#13b30b", "#ff9f1a", "#a845ff", "#00b5b5", "#ff4fb5")
-MAX_WALKERS = 256
+MAX_WALKERS = lim.MAX_WALKERS
+MAX_BASINS_RESOLUTION = lim.MAX_BASINS_RESOLUTION   # basins' N×N grid of starts (CLI, dialog)
 THEMES = ("dark", "light")     # the look of the pictures: screen, or paper (print, slides)
 
 
@@ -88,16 +91,23 @@ class Camera:
     center: tuple[float, float, float] | None = None
 
     def validate(self) -> Camera:
-        nums = [self.azimuth, self.elevation, *([self.distance] if self.distance else []),
+        """Raise ValueError (one line) unless the numbers are in ``app.core.limits``' ranges."""
+        nums = [self.azimuth, self.elevation, *([] if self.distance is None else [self.distance]),
                 *(self.center or ())]
-        if not all(math.isfinite(v) for v in nums):
+        if not all(lim.is_number(v) for v in nums):
             raise ValueError("camera: angles, distance and centre must be finite numbers")
+        if abs(self.azimuth) > lim.MAX_AZIMUTH:
+            raise ValueError(f"camera: azimuth must be within ±{lim.MAX_AZIMUTH:g} degrees")
         if not -90 <= self.elevation <= 90:
             raise ValueError("camera: elevation must be between -90 and 90 degrees")
-        if self.distance is not None and self.distance <= 0:
-            raise ValueError("camera: distance must be positive")
+        if self.distance is not None and not lim.MIN_DISTANCE <= self.distance \
+                <= lim.MAX_DISTANCE:
+            raise ValueError(f"camera: distance must be positive, from {lim.MIN_DISTANCE:g} "
+                             f"to {lim.MAX_DISTANCE:g}")
         if self.center is not None and len(self.center) != 3:
             raise ValueError("camera: centre needs 3 numbers")
+        if self.center is not None and max(map(abs, self.center)) > lim.MAX_CENTER:
+            raise ValueError(f"camera: centre must be within ±{lim.MAX_CENTER:g}")
         return self
 
 
@@ -150,11 +160,13 @@ class Scene:
 
     def declare_param(self, name: str, value: float = 1.0) -> Scene:
         """A copy that declares parameter ``name`` (the window's "make it a parameter"): at
-        ``value`` with the default range value ± max(1, |value|); a declared one is kept."""
+        ``value`` with the default range value ± max(1, |value|) (within ±1e6); a declared one
+        is kept."""
         if any(p.name == name for p in self.params):
             return self
-        return self.replace(params=[*self.params, Parameter(name, float(value),
-                                                            *default_range(float(value)))])
+        v = float(value)
+        return self.replace(params=[*self.params, Parameter(name, v,
+                                                            *clip_range(*default_range(v)))])
 
     def with_param_values(self, values: dict[str, float] | None = None,
                           **more: float) -> Scene:
@@ -201,48 +213,46 @@ class Scene:
 
     # ---- checks -----------------------------------------------------------------------------
     def validate(self) -> Scene:
-        """Raise ValueError with a one-line message if any field is out of range."""
-        if not self.walkers:
+        """Raise ValueError with a one-line message if any field is out of range (the ranges
+        are ``app.core.limits``')."""
+        n = len(self.walkers)
+        if not n:
             raise ValueError("a scene needs at least one walker")
-        if len(self.walkers) > MAX_WALKERS:
-            raise ValueError(f"at most {MAX_WALKERS} walkers")
+        if n > MAX_WALKERS:
+            raise ValueError(f"{n} walkers: at most {MAX_WALKERS} walkers")
+        check_domain(self.domain)
         for i, w in enumerate(self.walkers, start=1):
             if not isinstance(w, Walker):
                 raise ValueError(f"walker {i}: not a walker")
-            Rule.parse(w.rule)
-            if len(w.start) != len(self.domain) or not all(map(math.isfinite, w.start)):
-                raise ValueError(f"walker {i}: start needs {len(self.domain)} finite number(s)")
-            if not (0 < w.lr <= 1e3 and math.isfinite(w.lr)):
-                raise ValueError(f"walker {i}: learning rate must be a positive number up "
-                                 "to 1000")
-            if not all(math.isfinite(v) for _, v in w.params):
-                raise ValueError(f"walker {i}: parameters must be finite numbers")
-            try:
-                check_noise(w.noise, w.seed)
-                Schedule.parse(w.schedule)
-            except ValueError as e:
-                raise ValueError(f"walker {i}: {e}") from None
-            known = Rule.parse(w.rule).defaults
-            unknown = [k for k, _ in w.params if k not in known]
-            if unknown:
-                raise ValueError(f"walker {i}: {w.rule} has no parameter {unknown[0]!r} "
-                                 f"(it takes: {', '.join(known) or 'none'})")
-        if len(self.domain) not in (1, 2) or any(not (a < b) or not all(map(math.isfinite, (a, b)))
-                                                 for a, b in self.domain):
-            raise ValueError("domain: each range needs finite min < max")
-        if not (1 <= self.max_steps <= 1_000_000):
-            raise ValueError("max steps must be between 1 and 1,000,000")
-        if not (8 <= self.resolution <= 1000):
-            raise ValueError("mesh resolution must be between 8 and 1000")
-        if not (0 < self.exaggeration <= 100):
-            raise ValueError("vertical exaggeration must be in (0, 100]")
-        if not (0 < self.speed <= 1000):
-            raise ValueError("speed must be in (0, 1000] steps per second")
+            check_walker(i, w, len(self.domain))
+        if not (in_range(self.max_steps, 1, lim.MAX_STEPS)
+                and float(self.max_steps).is_integer()):
+            raise ValueError(f"max steps must be between 1 and {count(lim.MAX_STEPS)}")
+        if n * self.max_steps > lim.MAX_TOTAL_STEPS:
+            raise ValueError(f"{n} walkers × {count(self.max_steps)} steps = "
+                             f"{count(n * self.max_steps)} steps: at most "
+                             f"{count(lim.MAX_TOTAL_STEPS)} in all; fewer steps or walkers")
+        if not in_range(self.gtol, 0.0, lim.MAX_GTOL):
+            raise ValueError(f"gtol must be between 0 and {lim.MAX_GTOL:g}")
+        if not (in_range(self.resolution, lim.MIN_RESOLUTION, lim.MAX_RESOLUTION)
+                and float(self.resolution).is_integer()):
+            raise ValueError(f"mesh resolution must be between {lim.MIN_RESOLUTION} and "
+                             f"{lim.MAX_RESOLUTION}")
+        if not in_range(self.exaggeration, lim.MIN_EXAGGERATION, lim.MAX_EXAGGERATION):
+            raise ValueError(f"vertical exaggeration must be between {lim.MIN_EXAGGERATION:g} "
+                             f"and {lim.MAX_EXAGGERATION:g}")
+        if not in_range(self.speed, lim.MIN_SPEED, lim.MAX_SPEED):
+            raise ValueError(f"speed must be between {lim.MIN_SPEED:g} and {lim.MAX_SPEED:g} "
+                             "steps per second")
         if self.camera is not None:
             self.camera.validate()
         if self.theme not in THEMES:
             raise ValueError(f"unknown theme {self.theme!r}; choose one of: {', '.join(THEMES)}")
-        check_parameters(self.params)
+        for p in check_parameters(self.params):
+            problem = range_problem(p.low, p.high)
+            if problem:
+                raise ValueError(f"parameter {p.name}: its range [{p.low:.10g}, {p.high:.10g}] "
+                                 f"{problem}")
         return self
 
     @classmethod
@@ -253,3 +263,4 @@ class Scene:
                                    noise=p.noise, seed=p.seed),),
                    preset=p.name, params=p.params)
         return base.replace(**changes) if changes else base.validate()
+

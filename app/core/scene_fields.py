@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from app.core.limits import range_problem
 from app.core.noise import check_noise
 from app.core.parameters import Parameter, check_name, check_parameters
 from app.core.rules import Rule
@@ -90,11 +91,14 @@ def parse_camera(c: Any) -> Camera | None:
 
 
 def parse_domain(rows: list) -> tuple[tuple[float, float], ...]:
+    """One or two [min, max] pairs, each a range ``app.core.limits.range_problem`` accepts."""
     if len(rows) not in (1, 2) or not all(isinstance(r, list) and len(r) == 2 for r in rows):
         raise ValueError("'domain' must be one or two [min, max] pairs")
     out = tuple((number(a, "domain"), number(b, "domain")) for a, b in rows)
-    if any(a >= b for a, b in out):
-        raise ValueError("'domain': each range needs min < max")
+    for axis, (a, b) in zip("xy", out, strict=False):
+        problem = range_problem(a, b)
+        if problem:
+            raise ValueError(f"'domain': the {axis} range [{a:.10g}, {b:.10g}] {problem}")
     return out
 
 

@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.core import limits
+from app.core.animation import AnimationSettings
 from app.core.colormaps import NAMES as CMAP_NAMES
 from app.core.expression import ExpressionError
 from app.core.parameters import compile_scene
@@ -64,7 +66,7 @@ from app.core.scene_json import (
 FORMAT = "gradient-mountain-scene"
 VERSION = 2
 MAX_BYTES = 1_000_000
-MAX_EXPRESSION = 2000
+MAX_EXPRESSION = limits.MAX_EXPRESSION
 _TOP_KEYS = {"format", "version", "generator", "scene", "camera", "export"}
 _SCENE_KEYS = {"expression", "domain", "walkers", "max_steps", "gtol", "stop_outside",
                "resolution", "cmap", "exaggeration", "speed", "show_arrows", "wireframe",
@@ -177,6 +179,8 @@ def dict_to_scene(doc: Any) -> LoadedScene:
         raise
     except ValueError as exc:      # the checks, Rule.parse and Scene.validate
         raise SceneFileError(str(exc)) from None
+    except OverflowError:          # a whole number too large for a float (10^400)
+        raise SceneFileError("a number in the file is too large") from None
 
 
 def _dict_to_scene(doc: Any) -> LoadedScene:
@@ -238,6 +242,10 @@ def _dict_to_scene(doc: Any) -> LoadedScene:
             raise ValueError("unknown key 'camera' at the top (it belongs in 'scene')")
         camera = parse_camera(body.get("camera"))
     export = check_open_dict(doc.get("export"), "export")
+    try:
+        AnimationSettings.from_export_dict(export)     # its numbers in range, too
+    except ValueError as exc:
+        raise ValueError(f"'export': {exc}") from None
     params = parse_params(body["params"]) if "params" in body else ()
     scene = Scene(expression=expression, domain=domain, walkers=walkers,
                   extra=tuple(extra.items()), camera=camera, params=params, **opt).validate()

@@ -78,8 +78,8 @@ def test_positions_reach_the_end_and_hold_it(race: Walks):
     (AnimationSettings(frames=100, **WHOLE), 100),
     (AnimationSettings(seconds=2.0, **WHOLE), 60),
     (AnimationSettings(fps=10.0, hold=0.0, **WHOLE), math.ceil(345 / SPEED * 10) + 1),
-    (AnimationSettings(frames=10**6, **WHOLE), 1325),
-    (AnimationSettings(seconds=0.001, **WHOLE), 1),
+    (AnimationSettings(frames=3600, **WHOLE), 1325),    # frames ≤ MAX_FRAMES
+    (AnimationSettings(seconds=0.1, **WHOLE), 3),
     (AnimationSettings(), 600),                         # the default cap: 20 s at 30 fps
 ])
 def test_frame_caps(settings: AnimationSettings, expected: int):

@@ -214,7 +214,7 @@ BROKEN: dict[str, tuple[bytes, str]] = {
     "NUL bytes": (b"\x00\x01\x02{}", "not a text file"),
     "latin-1 text": (json.dumps(good(), ensure_ascii=False).replace("bowl", "bôwl")
                      .encode("latin-1"), "not UTF-8 text"),
-    "domain min > max": (scene_field(domain=[[2, -2], [-2, 2]]), "each range needs min < max"),
+    "domain min > max": (scene_field(domain=[[2, -2], [-2, 2]]), "x range [2, -2] needs min < max"),
     "domain 3-D": (scene_field(domain=[[0, 1]] * 3), "one or two [min, max] pairs"),
     "domain text": (scene_field(domain=[["a", "b"], [0, 1]]), "'domain' must be a number"),
     "dimension mismatch": (scene_field(domain=[[-2, 2]]), "'start' needs 1 number"),

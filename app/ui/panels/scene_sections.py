@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.colormaps import NAMES as CMAPS
+from app.core.limits import MAX_RESOLUTION, MAX_STEPS, MAX_TOTAL_STEPS, MIN_RESOLUTION
 from app.core.presets import presets
 from app.core.rules import Rule
 from app.ui.panels.math_label import MathLabel
@@ -179,9 +180,10 @@ def walker_section(p: SceneWidgets) -> Section:
     p.schedule_error = ErrorLabel()
     form.addRow(p.schedule_error)
     p.max_steps = QSpinBox()
-    p.max_steps.setRange(1, 100_000)
+    p.max_steps.setRange(1, MAX_STEPS)
     p.max_steps.setKeyboardTracking(False)
-    p.max_steps.setToolTip("The walker gives up after this many steps")
+    p.max_steps.setToolTip(f"The walker gives up after this many steps (at most "
+                           f"{MAX_STEPS:,}, and {MAX_TOTAL_STEPS:,} for all walkers together)")
     form.addRow("max steps", p.max_steps)
     return box
 
@@ -189,7 +191,7 @@ def display_section(p: SceneWidgets) -> Section:
     box = Section("Display")
     form = QFormLayout(box.body)
     p.resolution = QSpinBox()
-    p.resolution.setRange(8, 1000)
+    p.resolution.setRange(MIN_RESOLUTION, MAX_RESOLUTION)
     p.resolution.setSingleStep(25)
     p.resolution.setKeyboardTracking(False)
     p.resolution.setToolTip("Grid points per side of the surface mesh (finer = smoother, "
