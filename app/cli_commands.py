@@ -56,12 +56,9 @@ def descend_command(a: argparse.Namespace, scene_from_args: SceneOf) -> int:
         head = f"walker {i}: " if len(trajs) > 1 else ""
         print(f"\n{head}rule {w.rule}: {Rule.parse(w.rule).formula}   η = {w.lr:g}\n")
         if a.explain:
-            import numpy as np
-
             from app.core.explain import explain_run
 
-            with np.errstate(all="ignore"):     # g² of a huge g: inf, said as inf
-                print(explain_run(traj))
+            print(explain_run(traj))            # (quiet about inf: explain_step's errstate)
             continue
         _print_table(traj, func.dim)
         print(f"\n{traj.message} after {traj.steps} steps")

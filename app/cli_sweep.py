@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import warnings
 
 MOMENTUM_GRID = (60, 40)      # η × β cells of the momentum map
 BETAS = (0.0, 0.99)           # the β range of the momentum map
@@ -66,9 +65,7 @@ def sweep_command(a: argparse.Namespace, scene, usage_error: type[Exception]) ->
                  f"{scene.max_steps} steps")
         f0 = float(np.asarray(func.value(*np.asarray(w.start, float))))
         try:
-            with warnings.catch_warnings():   # matplotlib's layout notes on extreme values
-                warnings.simplefilter("ignore")
-                save_sweep_figure(sw, a.out, title, f0)
+            save_sweep_figure(sw, a.out, title, f0)
         except (OSError, ValueError) as e:
             raise usage_error(f"cannot write {a.out}: {e}") from None
     if a.json:

@@ -191,6 +191,11 @@ def explain_step(traj: Trajectory, k: int) -> str:
         raise IndexError(f"step {k} out of range: this run has steps 0…{traj.steps}")
     if k >= traj.attempts:
         return f"{'x' + sub(k)}: {traj.message}"
+    with np.errstate(all="ignore"):        # huge steps overflow to inf: shown, not warned
+        return _explain(traj, k)
+
+
+def _explain(traj: Trajectory, k: int) -> str:
     s = _Step(traj, k)
     point = vec(s.x0).strip("()")
     grad = "∇f" if s.x0.size > 1 else "f′"

@@ -32,6 +32,7 @@ import numpy as np
 
 from app.core.descent import Cancelled, Differentiable, Domain, StopReason, Trajectory, run_batch
 from app.core.expression import CompiledFunction
+from app.core.limits import MAX_SWEEP_COUNT
 from app.core.rules import Rule
 from app.core.rules_context import StepContext
 from app.core.scene import Scene, Walker
@@ -53,8 +54,8 @@ def learning_rates(lr_min: float = 1e-4, lr_max: float = 10.0, count: int = 200)
     η_i = η_min·(η_max/η_min)^(i/(count−1))."""
     if not (np.isfinite(lr_min) and np.isfinite(lr_max) and 0 < lr_min < lr_max):
         raise ValueError("learning rates: need 0 < minimum < maximum")
-    if not 2 <= count <= 100_000:
-        raise ValueError("learning rates: count must be between 2 and 100000")
+    if not 2 <= count <= MAX_SWEEP_COUNT:
+        raise ValueError(f"learning rates: count must be between 2 and {MAX_SWEEP_COUNT:,}")
     return np.geomspace(lr_min, lr_max, int(count))
 
 

@@ -10,6 +10,7 @@ map, a third panel shows steps over η × β with the limit η = 2(1 + β)/λmax
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -151,4 +152,6 @@ def save_sweep_figure(sw: Sweep, path: str | Path, title: str, f0: float = float
     if sw.momentum is not None:
         _momentum_panel(fig, axes[2], sw.momentum, sw.max_steps)
     fig.suptitle(title, fontsize=13)
-    fig.savefig(str(path), facecolor="white")
+    with warnings.catch_warnings():   # huge f values: "constrained_layout not applied"
+        warnings.simplefilter("ignore")
+        fig.savefig(str(path), facecolor="white")
