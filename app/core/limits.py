@@ -15,7 +15,8 @@ basins resolution                      2 … 512 (``MAX_BASINS_RESOLUTION``)
 basins / sweep work                    starts × max steps ≤ 200,000,000 (``MAX_BATCH_WORK``)
 sweep: learning rates                  2 … 5,000 (``MAX_SWEEP_COUNT``)
 domain bounds, starts                  finite, |v| ≤ 1e6 (``MAX_COORD``)
-domain range width                     ≥ 1e-6 × max(1, |min|, |max|) (``MIN_REL_WIDTH``)
+domain range width                     ≥ 1e-3 × max(1, |min|, |max|) (``MIN_REL_WIDTH``:
+                                       the 3D view draws in 32-bit floats)
 function parameters                    value, min, max within ±1e6; width as for the domain
 learning rate η                        1e-12 … 1000 (``MIN_LR``, ``MAX_LR``)
 rule parameters (β, ε, c, …)           finite, |v| ≤ 1e6 (``MAX_RULE_PARAM``)
@@ -46,7 +47,7 @@ MIN_BASINS_RESOLUTION, MAX_BASINS_RESOLUTION = 2, 512
 MAX_BATCH_WORK = 200_000_000
 MAX_SWEEP_COUNT = 5000
 MAX_COORD = 1e6
-MIN_REL_WIDTH = 1e-6
+MIN_REL_WIDTH = 1e-3      # a 512² mesh then has ≥ 30 float32 steps a cell
 MIN_LR, MAX_LR = 1e-12, 1e3
 MAX_RULE_PARAM = 1e6
 MAX_GTOL = 1e6
@@ -85,7 +86,8 @@ def range_problem(lo: float, hi: float) -> str | None:
         return "needs min < max"
     least = MIN_REL_WIDTH * max(1.0, abs(lo), abs(hi))
     if hi - lo < least:
-        return f"is too narrow: at least {least:.3g} wide"
+        return (f"is too narrow: at least {least:.3g} wide (a thousandth of its largest "
+                "bound; shift the function nearer 0 to look closer)")
     return None
 
 

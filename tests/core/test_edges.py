@@ -47,8 +47,9 @@ def test_the_limits_are_the_decided_ones():
 @pytest.mark.parametrize(("lo", "hi", "problem"), [
     (-1.0, 1.0, None),
     (-1e6, 1e6, None),
-    (1e6 - 1, 1e6, None),                         # width 1 = 1e-6 × 1e6: just enough
-    (0.0, 1e-6, None),
+    (1e6 - 1000, 1e6, None),                      # width 1000 = 1e-3 × 1e6: just enough
+    (0.0, 1e-3, None),
+    (0.0, 1e-4, "too narrow"),
     (1.0, 1.0, "needs min < max"),
     (2.0, -2.0, "needs min < max"),
     (-1e308, 1e308, "within ±1e+06"),
@@ -56,7 +57,7 @@ def test_the_limits_are_the_decided_ones():
     (math.nan, 1.0, "needs finite numbers"),
     (0.0, 5e-324, "too narrow"),
     (1.0, 1.0 + 1e-12, "too narrow"),
-    (1e6 - 0.5, 1e6, "too narrow"),
+    (1e6 - 999, 1e6, "too narrow"),               # the 3D view's float32: ~16 steps a cell
     (-10**400, 0, "within ±1e+06"),
 ])
 def test_range_problem(lo, hi, problem):
@@ -125,10 +126,10 @@ def test_walker_numbers_out_of_range(walker, fragment):
 
 def test_edges_that_are_fine():
     w = bowl().walkers[0]
-    scene = bowl(domain=((-1e6, 1e6), (1e6 - 1, 1e6)), speed=0.01, exaggeration=1e-3,
+    scene = bowl(domain=((-1e6, 1e6), (1e6 - 1000, 1e6)), speed=0.01, exaggeration=1e-3,
                  resolution=512, walkers=[w.replace(start=(-1e6, 1e6), lr=1e-12)],
                  camera=Camera(azimuth=-720.0, distance=1e9, center=(1e6, -1e6, 1e9)))
-    assert scene.domain[1] == (1e6 - 1, 1e6) and scene.speed == 0.01
+    assert scene.domain[1] == (1e6 - 1000, 1e6) and scene.speed == 0.01
 
 
 def test_parameters_are_bounded_and_declared_within_bounds():

@@ -37,7 +37,11 @@ def tick_text(v: float, ticks: np.ndarray) -> str:
     if abs(v) < 1e-9 * max(1.0, step):
         return "0"
     if abs(v) >= 1e5 or abs(v) < 1e-3:
-        return f"{v:.2g}"
+        # enough significant digits that neighbours differ: 999,200 beside 999,400
+        sig = max(2, math.floor(math.log10(abs(v))) - math.floor(math.log10(step) + 1e-9) + 1)
+        if sig > 2 and abs(v) < 1e7 and step >= 1:
+            return f"{v:.0f}"
+        return f"{v:.{min(sig, 15)}g}"
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     return f"{v:.{decimals}f}"
 
