@@ -114,7 +114,7 @@ class Walks:
         cap = max(50, FIRST_STEPS // n)
         trajs: list[Trajectory | None] = [None] * n
         last = 0                                     # the cap of the walks in ``trajs``
-        while cap < scene.max_steps:
+        while 2 * cap <= scene.max_steps:           # (a piece nearly whole is not worth it)
             short = scene.replace(max_steps=cap)
             trajs = [w.run(func, short) if t is None or _going(t, last) else t
                      for w, t in zip(scene.walkers, trajs, strict=True)]

@@ -205,7 +205,7 @@ def test_long_walks_come_in_growing_pieces_that_end_as_compute_does():
     scene = _long_race()
     func = scene.compile()
     pieces = list(Walks.progressive(scene, func, revision=7))
-    assert len(pieces) >= 3 and all(p.revision == 7 for p in pieces)
+    assert len(pieces) >= 2 and all(p.revision == 7 for p in pieces)
     walked = [p.walked for p in pieces[:-1]]
     assert walked == sorted(walked) and len(set(walked)) == len(walked)
     assert all(not p.complete for p in pieces[:-1]) and pieces[-1].complete
