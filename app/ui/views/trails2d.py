@@ -91,7 +91,13 @@ def set_dots(scatter: pg.ScatterPlotItem, xy: np.ndarray, colors: list[str]) -> 
 
 def fill_legend(legend: pg.LegendItem, walks_colors: list[str], labels: list[str], *,
                 columns: int = 1) -> None:
-    """One legend entry per walker: its colour and its label, in ``columns`` columns."""
+    """One legend entry per walker: its colour and its label, in ``columns`` columns (not
+    again when they are the same: more steps of the same walks come in pieces, and 100
+    entries take ~20 ms to lay out)."""
+    key = (tuple(walks_colors), tuple(labels), columns)
+    if getattr(legend, "_gm_entries", None) == key:
+        return
+    legend._gm_entries = key  # type: ignore[attr-defined]
     legend.clear()
     legend.setColumnCount(max(1, columns))
     for color, label in zip(walks_colors, labels, strict=True):
