@@ -300,6 +300,9 @@ class SceneModel(Playback, UndoRedo, QObject):
         """Take ``scene`` (one undo entry, merged with the last one when ``kind`` says it is
         the same gesture); recompute in the background what depends on ``changed``."""
         self.scene = scene
+        reselect = self.selected >= len(scene.walkers)    # (an undo took walkers away)
+        if reselect:
+            self.selected = len(scene.walkers) - 1
         if "params" in changed and self.func is not None:
             func = self.func.with_params(scene.param_values)     # microseconds: a rebind
             if func is not self.func:
@@ -309,17 +312,19 @@ class SceneModel(Playback, UndoRedo, QObject):
         self.revision += 1
         self.scene_error.emit("")
         self.scene_changed.emit(scene)
+        if reselect:
+            self.selection_changed.emit(self.selected)
         if self.func is None:
             return
         if changed & _FUNCTION_FIELDS:
             self.cancel_basins()
             self.basins_changed.emit(None)
+        if changed & _SURFACE_FIELDS:
+            self._submit("surface", jobs.surface, self.func, scene)
         if changed & _WALK_FIELDS:
             self.pause()
             self._submit("walks", jobs.walks, scene, self.func, self.revision,
                          with_progress=True)
-        if changed & _SURFACE_FIELDS:
-            self._submit("surface", jobs.surface, self.func, scene)
         if changed & (_MAP_FIELDS | _FUNCTION_FIELDS):
             self._submit("map", jobs.map_picture, self.func, scene)
 

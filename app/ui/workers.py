@@ -20,6 +20,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
+# Which waiting job a free thread takes first: what the first picture needs (the function,
+# then the mountain), then the walkers; the map, typeset formulas and the rest after them.
+PRIORITY = {"compile": 3, "surface": 2, "walks": 1}
+
+
 class Progress:
     """Handed to a job that reports progress: ``report(done, total)``; ``cancelled``."""
 
@@ -148,7 +153,7 @@ class Workers(QObject):
 
     def _start(self, req: _Request) -> None:
         self._running[req.kind] = req
-        self._pool.start(_Job(req, self._relay))
+        self._pool.start(_Job(req, self._relay), PRIORITY.get(req.kind, 0))
 
     def _on_relay_partial(self, req: _Request, value: Any) -> None:
         if (not self._closed and self._running.get(req.kind) is req and not req.done
