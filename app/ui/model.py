@@ -23,6 +23,7 @@ from app.ui.workers import Workers
 
 _WALK_FIELDS = {"walkers", "max_steps", "gtol", "stop_outside", "domain", "params"}
 _SURFACE_FIELDS = {"resolution", "cmap", "exaggeration", "domain", "params"}
+QUICK_RESOLUTION = 120     # the coarse mountain shown first after an edit of f at a fine mesh
 _MAP_FIELDS = {"cmap", "domain"}
 _FUNCTION_FIELDS = {"expression", "domain", "params"}
 
@@ -320,6 +321,11 @@ class SceneModel(Playback, UndoRedo, QObject):
             self.cancel_basins()
             self.basins_changed.emit(None)
         if changed & _SURFACE_FIELDS:
+            if scene.resolution > QUICK_RESOLUTION and changed & {"expression", "params"}:
+                # a fine mesh takes ~0.2 s to build and draw: a coarse one shows the new
+                # mountain at once (the fine one replaces it when it comes)
+                self._submit("surface_quick", jobs.surface, self.func,
+                             scene.replace(resolution=QUICK_RESOLUTION))
             self._submit("surface", jobs.surface, self.func, scene)
         if changed & _WALK_FIELDS:
             self.pause()
@@ -337,6 +343,9 @@ class SceneModel(Playback, UndoRedo, QObject):
         elif kind == "walks":
             self._on_walks(result)
         elif kind == "surface":
+            self._want.pop("surface_quick", None)      # (too late: the fine one is here)
+            self.surface_changed.emit(result)
+        elif kind == "surface_quick":
             self.surface_changed.emit(result)
         elif kind == "map":
             self.map_changed.emit(result)

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 # Which waiting job a free thread takes first: what the first picture needs (the function,
 # then the mountain), then the walkers; the map, typeset formulas and the rest after them.
-PRIORITY = {"compile": 3, "surface": 2, "walks": 1}
+PRIORITY = {"compile": 4, "surface_quick": 3, "surface": 2, "walks": 1}
 
 
 class Progress:

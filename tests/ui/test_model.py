@@ -143,3 +143,19 @@ def test_heavy_work_leaves_the_event_loop_free(model, qtbot):
     gaps["basins 256²"] = _worst_gap(qtbot, lambda: model.run_basins(256), lambda: bool(got))
     assert all(g < 500 for g in gaps.values()), gaps
     assert model.scene.expression == NESTED_SIN
+
+
+@pytest.mark.parametrize(("resolution", "sizes"), [(300, [120, 300]), (100, [100])])
+def test_a_new_function_at_a_fine_mesh_shows_a_coarse_mountain_first(qtbot, resolution, sizes):
+    m = SceneModel(Scene.from_preset("peaks", resolution=resolution))
+    try:
+        m.start()
+        idle(qtbot, m)
+        got: list = []
+        m.surface_changed.connect(got.append)
+        m.set_expression("x^2 + 3y^2 - sin(x)")
+        idle(qtbot, m)
+        assert [p.mesh.z.shape[0] for p in got] == sizes
+        assert all(p.mesh.z[0, 0] == got[-1].mesh.z[0, 0] for p in got)   # the same f
+    finally:
+        m.shutdown()

@@ -287,7 +287,7 @@ class MountainView(CachedGLView):
         far each reaches beyond its point in pixels (text beside its anchor)."""
         assert self.picture is not None
         v = self.picture.mesh.vertices
-        step = max(1, len(v) // 4000)
+        step = max(1, len(v) // 1500)          # (the outline needs no more: fit is ~3× quicker)
         lines = np.concatenate([np.asarray(v[::step], float),
                                 np.asarray(self.axes.pos, float).reshape(-1, 3),
                                 np.asarray(self.grid.pos, float).reshape(-1, 3)])
