@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +83,35 @@ def read_document(path: str | os.PathLike[str], max_bytes: int,
     caller says "too large"); ``error`` with one line if it cannot be read."""
     p = Path(path).expanduser()
     try:
-        with open(p, "rb") as f:
+        # O_NONBLOCK: opening a FIFO (or a symlink to one) never waits for a writer; what is
+        # not a regular file is refused before a byte is read (a FIFO, a device or a
+        # directory would hang or never end)
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise error(f"cannot read {p}: {(exc.strerror or str(exc)).lower()}") from exc
+    try:
+        what = _special_kind(os.fstat(fd).st_mode)
+        if what:
+            raise error(f"{p} is not a regular file ({what})")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as f:
+            fd = -1
             return f.read(max_bytes + 1)
     except OSError as exc:
         raise error(f"cannot read {p}: {(exc.strerror or str(exc)).lower()}") from exc
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _special_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words ("" for a regular file)."""
+    for test, words in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                        (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                        (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return words
+    return "" if stat.S_ISREG(mode) else "not a regular file"
 
 
 def parse_json(data: bytes | str) -> Any:
