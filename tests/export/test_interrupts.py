@@ -171,3 +171,63 @@ def test_full_disk_without_the_command_line(tiny_disk: Path, name: str):
     assert str(info.value) == (f"cannot write to {tiny_disk / name}: "
                                f"{os.strerror(errno.ENOSPC).lower()}")
     assert os.listdir(tiny_disk) == []
+
+
+@pytest.mark.timeout(60)
+def test_sigkill_before_any_client_takes_the_virtual_display_with_it():
+    """SIGKILL cannot be handled, and Xvfb's -terminate only ends it when its last client
+    goes: killed before Qt ever connected, the display must still go (the kernel's
+    parent-death signal)."""
+    script = ("import shutil, sys, time\n"
+              "from app.ui.render.export_cli import _start_xvfb\n"
+              "server, display = _start_xvfb(shutil.which('Xvfb'))\n"
+              "print(server.pid, flush=True)\n"
+              "time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=headless_env(),
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert proc.stdout is not None
+        xvfb = int(proc.stdout.readline())
+        assert alive(xvfb)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+        gone = time.monotonic() + 10
+        while time.monotonic() < gone and alive(xvfb):
+            time.sleep(0.05)
+        assert not alive(xvfb), "the virtual display outlived the export"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+@pytest.mark.timeout(120)
+def test_sigkill_while_drawing_leaves_no_display(tmp_path: Path):
+    """SIGKILL in the middle of the frames: the virtual display goes with the export."""
+    out = tmp_path / "walk.gif"
+    proc = subprocess.Popen(export_cmd(out, "--size", "480x270", "--speed", "1", "--frames",
+                                       "600"),
+                            cwd=ROOT, env=headless_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    display: list[int] = []
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            display = [pid for pid, name in children(proc.pid) if name == "Xvfb"]
+            partial = [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+            if display and partial and _frames_written(partial[0]):
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None and display, "the export ended before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+        gone = time.monotonic() + 10
+        while time.monotonic() < gone and alive(display[0]):
+            time.sleep(0.05)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert not alive(display[0]), "the virtual display outlived the export"

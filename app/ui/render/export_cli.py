@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import functools
 import os
 import select
 import shutil
@@ -90,7 +91,8 @@ def _start_xvfb(program: str) -> tuple[subprocess.Popen, str]:
                 [program, "-displayfd", str(write_end), "-screen", "0", "1920x1200x24",
                  "-nolisten", "tcp", "+extension", "GLX", "+render", "-terminate"],
                 pass_fds=(write_end,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=log, start_new_session=True)
+                stderr=log, start_new_session=True,
+                preexec_fn=functools.partial(_die_with_parent, os.getpid()))
         except OSError as exc:
             os.close(read_end)
             raise ExportError(f"cannot start Xvfb: {exc}") from exc
@@ -110,6 +112,20 @@ def _start_xvfb(program: str) -> tuple[subprocess.Popen, str]:
         log.seek(0)
         lines = log.read().decode("utf-8", "replace").strip().splitlines()
     raise ExportError(f"cannot start Xvfb: {lines[-1] if lines else 'no answer'}")
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the Xvfb child before exec: the kernel sends it SIGTERM when this process dies,
+    however it dies (SIGKILL too, and before Qt ever connected, where ``-terminate`` cannot
+    help)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):       # not Linux: -terminate still ends it
+        return
+    if os.getppid() != parent:              # it died before the line above
+        os._exit(1)
 
 
 def _file_size_limited() -> bool:
