@@ -6,6 +6,7 @@ is dropped by the model."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.basins import OTHER_NAMES, OTHER_RGB, BasinMap
+from app.core.limits import MAX_BASINS_RESOLUTION
 from app.ui.dialogs.fields import fit_title
 
 
@@ -36,7 +38,7 @@ class BasinsRun:
         ask = QInputDialog(self.window)
         ask.setWindowTitle("Basins of attraction")
         ask.setLabelText("Starts per side (N×N grid):")
-        ask.setIntRange(8, 1024)
+        ask.setIntRange(8, MAX_BASINS_RESOLUTION)
         ask.setIntValue(128)
         fit_title(ask)
         accepted = ask.exec() == QDialog.DialogCode.Accepted
@@ -77,7 +79,11 @@ class BasinsRun:
         self._close_progress()
         if bm is None or not was_running:
             return
+        if self.result_dialog is not None:       # one result at a time (each one leaked)
+            self.result_dialog.close()
         d = QDialog(self.window)
+        d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        d.destroyed.connect(lambda *_: self._forget_result(d))
         d.setWindowTitle("Minima found")
         fit_title(d)
         lay = QVBoxLayout(d)
@@ -96,6 +102,10 @@ class BasinsRun:
             p.canceled.disconnect(self._on_progress_canceled)
             p.close()
             p.deleteLater()
+
+    def _forget_result(self, d: QDialog) -> None:
+        if self.result_dialog is d:
+            self.result_dialog = None
 
     def close(self) -> None:
         self._close_progress()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.animation import AnimationSettings
+from app.core.limits import MAX_FPS
 from app.export.errors import ExportError, ExportResult, TargetExists
 from app.export.writers import check_target, output_format
 from app.ui.dialogs.fields import default_picture_path, fit_title, path_row, with_window_looks
@@ -81,7 +82,7 @@ class ExportDialog(QDialog):
                                  "pick a use or type your own")
         form.addRow("Frame size", self.size_box)
         self.fps = QSpinBox()
-        self.fps.setRange(1, 120)
+        self.fps.setRange(1, int(MAX_FPS))
         self.fps.setValue(30)
         self.fps.setToolTip("Frames per second of the video")
         form.addRow("Frames/s", self.fps)
@@ -174,7 +175,11 @@ class ExportDialog(QDialog):
         except ExportError as e:
             self.estimate.setText(str(e))
             return
-        n = s.frame_count(self.steps, s.fitted_speed(self.steps, s.speed or 8.0))
+        try:
+            n = s.frame_count(self.steps, s.fitted_speed(self.steps, s.speed or 8.0))
+        except ValueError as e:            # e.g. more than MAX_FRAMES
+            self.estimate.setText(str(e))
+            return
         self.estimate.setText(estimate_text(n, s.fps, s.size, kind))
 
     def set_settings(self, s: AnimationSettings) -> None:
@@ -215,17 +220,22 @@ def run_export(window, scene, path: str, settings: AnimationSettings, *,
 
     run.progress.connect(show_progress)
 
-    def succeeded(result: ExportResult) -> None:
+    def ended() -> None:                  # the dialog and the run go (one leaked per export)
         progress.close()
+        progress.deleteLater()
+        run.deleteLater()
+
+    def succeeded(result: ExportResult) -> None:
+        ended()
         window.statusBar().showMessage(
             f"Exported {result.frames} frames to {result.path} in {result.seconds:.1f} s", 8000)
 
     def cancelled() -> None:
-        progress.close()
+        ended()
         window.statusBar().showMessage("Export cancelled: nothing was written", 5000)
 
     def failed(message: str) -> None:
-        progress.close()
+        ended()
         QMessageBox.warning(window, "Export failed", message)
 
     run.succeeded.connect(succeeded)
