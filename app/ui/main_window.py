@@ -293,7 +293,9 @@ class MainWindow(QMainWindow):
             action.setChecked(on)
             del blocker
         self.setWindowTitle(f"f = {scene.expression}")     # Qt adds " — Gradient Mountain"
-        if not self.presentation.on:
+        if self.presentation.on:
+            self.presentation.show_picture(scene.dim == 1)
+        else:
             self.curve_view.setVisible(scene.dim == 1)
 
     # ---- views → model -----------------------------------------------------------------

@@ -38,8 +38,7 @@ class Presentation(QObject):
             one_d = w.model.scene.dim == 1
             for part in (w.menuBar(), w.statusBar(), *w.toolbars(), *w.docks()):
                 part.hide()
-            w.view.setVisible(not one_d)
-            w.curve_view.setVisible(one_d)
+            self.show_picture(one_d)
             w.setGeometry(w.screen().geometry())   # also where no window manager does it
             w.showFullScreen()
         else:
@@ -65,3 +64,9 @@ class Presentation(QObject):
         blocker = QSignalBlocker(w.presentation_action)
         w.presentation_action.setChecked(on)
         del blocker
+
+    def show_picture(self, one_d: bool) -> None:
+        """The picture alone: the 1-D curve for a function of x, else the 3D mountain (again
+        when an undo or a shortcut changes the function's dimension while presenting)."""
+        self.window.view.setVisible(not one_d)
+        self.window.curve_view.setVisible(one_d)

@@ -7,8 +7,6 @@ It draws the values it is sent (``connect_model`` wires them) and never reads th
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
@@ -19,6 +17,7 @@ from app.core.expression import CompiledFunction
 from app.core.pictures import MapPicture
 from app.core.walks import Walks
 from app.ui.signals import wire
+from app.ui.views.map_box import PickBox, grid_transform
 from app.ui.views.step_parts2d import CurvatureAxes2D, StepParts2D
 from app.ui.views.theme import theme
 from app.ui.views.trails2d import (
@@ -35,48 +34,12 @@ PREVIEW = (255, 255, 255, 170)
 BACKGROUND = (24, 26, 33)
 
 
-def grid_transform(domain, shape) -> pg.QtGui.QTransform:
-    """Image coordinates → data: pixel (i, j) is centred on the grid sample (linspace over the
-    domain, ``shape`` samples per axis, x-major), i.e. index i + ½ ↦ x_i."""
-    (x0, x1), (y0, y1) = domain[0], domain[1]
-    dx = (x1 - x0) / max(shape[0] - 1, 1)
-    dy = (y1 - y0) / max(shape[1] - 1, 1)
-    tr = pg.QtGui.QTransform()
-    tr.translate(x0 - 0.5 * dx, y0 - 0.5 * dy)
-    tr.scale(dx, dy)
-    return tr
-
-
-class _PickBox(pg.ViewBox):
-    """Left click/drag picks (reported in data coordinates); right drag pans, wheel zooms."""
-
-    def __init__(self, owner: MapView) -> None:
-        super().__init__(enableMenu=False)
-        self.owner = weakref.proxy(owner)  # no reference cycle through pyqtgraph's registry
-
-    def mouseClickEvent(self, ev) -> None:  # Qt-style override (pyqtgraph)
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            p = self.mapSceneToView(ev.scenePos())
-            self.owner.pick(p.x(), p.y(), final=True)
-        else:
-            super().mouseClickEvent(ev)
-
-    def mouseDragEvent(self, ev, axis=None) -> None:  # Qt-style override (pyqtgraph)
-        if ev.button() != Qt.MouseButton.LeftButton:
-            super().mouseDragEvent(ev, axis)
-            return
-        ev.accept()
-        p = self.mapSceneToView(ev.scenePos())
-        self.owner.pick(p.x(), p.y(), final=ev.isFinish())
-
-
 class MapView(pg.PlotWidget):
     hover_text = Signal(str)          # "x=… y=… · f=…" under the cursor ("" when outside)
     start_picked = Signal(object, bool)  # (x,) or (x, y) clamped into the domain; final?
 
     def __init__(self, parent=None) -> None:
-        self.box = _PickBox(self)
+        self.box = PickBox(self)
         super().__init__(parent, viewBox=self.box)
         self.picture: MapPicture | None = None
         self._range: dict = {}          # the range of the last picture, re-fitted when shown
@@ -343,23 +306,40 @@ class MapView(pg.PlotWidget):
         self.preview_start.setData(first[:, 0], first[:, 1])
 
     # ---- view → model -----------------------------------------------------------------------
+    @property
+    def shown_domain(self) -> tuple:
+        """The domain of the picture drawn: what the plot's coordinates mean."""
+        return self.picture.domain if self.picture is not None else self.domain
+
+    def _function_shown(self) -> CompiledFunction | None:
+        """The function in place when the picture drawn is of its dimension; None for the
+        moment the last function's picture, of another dimension, is still shown."""
+        f = self.func
+        return f if f is not None and f.dim == len(self.shown_domain) else None
+
     def pick(self, x: float, y: float, *, final: bool) -> None:
-        """Report a start at (x, y), clamped into the domain."""
-        dom = self.domain
+        """Report a start at (x, y), clamped into the domain (a pick on a picture of the
+        last function, of another dimension, cancels)."""
+        dom = self.shown_domain
+        if self._function_shown() is None:
+            if final:
+                self.start_picked.emit(None, True)
+            return
         x = float(np.clip(x, *dom[0]))
         start = (x,) if len(dom) == 1 else (x, float(np.clip(y, *dom[1])))
         self.start_picked.emit(start, final)
 
     def _on_scene_mouse_moved(self, pos: QPointF) -> None:
         p = self.box.mapSceneToView(pos)
-        dom = self.domain
+        dom = self.shown_domain
         inside = dom[0][0] <= p.x() <= dom[0][1] and (len(dom) == 1 or
                                                       dom[1][0] <= p.y() <= dom[1][1])
-        if not inside or self.func is None:
+        func = self._function_shown()
+        if not inside or func is None:
             self.hover_text.emit("")
             return
         args = (p.x(),) if len(dom) == 1 else (p.x(), p.y())
-        f = float(np.asarray(self.func.value(*map(np.float64, args))).reshape(-1)[0])
+        f = float(np.asarray(func.value(*map(np.float64, args))).reshape(-1)[0])
         fs = f"{f:.5g}" if np.isfinite(f) else "undefined"
         where = " ".join(f"{n}={v:.4g}" for n, v in zip("xy", args, strict=False))
         self.hover_text.emit(f"{where} · f={fs}")

@@ -21,6 +21,7 @@ import pyqtgraph.opengl as gl
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 
+from app.core.expression import CompiledFunction
 from app.core.picking import pick_start
 from app.core.surface import surface_path
 from app.core.walks import display_function
@@ -38,7 +39,7 @@ class PickController(QObject):
     def __init__(self, view) -> None:
         super().__init__(view)
         self.view = view
-        self.func = None                   # the compiled function (set_function)
+        self.func: CompiledFunction | None = None   # the compiled function (set_function)
         self.sticky = False                # the toolbar toggle: pick without Shift
         self.dragging = False
         self.last: tuple[float, ...] | None = None
@@ -112,8 +113,8 @@ class PickController(QObject):
     def start_at(self, px: float, py: float, *, clamp: bool) -> tuple[float, ...] | None:
         """The start under the pixel (logical, top-left origin), or None off the surface."""
         height = self.height()
-        if height is None:
-            return None
+        if height is None or self.func is None or self.func.dim != self.view.picture.dim:
+            return None            # (the last function's mountain, until the new one is in)
         vs = self.view.picture.mesh.vscale
         mvp, vp = self.matrices()
         z_range = (float(vs.to_display(vs.lo)), float(vs.to_display(vs.hi)))
@@ -193,7 +194,7 @@ class PickController(QObject):
         if keep.any():
             pos = np.column_stack([path[keep, :2], z[keep]]).astype(np.float32)
             self.halo.setData(pos=pos)               # (pyqtgraph keeps the array: copy below)
-            lifted = pos + np.float32([0.0, 0.0, 0.002 * self.view.extent])
+            lifted = pos + np.array([0.0, 0.0, 0.002 * self.view.extent], np.float32)
             self.preview.setData(pos=lifted)         # above the halo: passes the depth test
             r = 0.6 * 0.022 * self.view.extent
             place(self.marker, (pos[0, 0], pos[0, 1], pos[0, 2] + 0.7 * r), r)
