@@ -11,7 +11,7 @@ CORE = ("bench.bench_core", "bench.bench_params", "bench.bench_sweep")   # no di
 
 def main() -> int:
     modules = [*CORE, "bench.bench_gui", "bench.bench_export", "bench.bench_pick",
-               "bench.bench_responsive"]
+               "bench.bench_responsive", "bench.bench_limits"]
     only = sys.argv[1:]
     print(f"{'benchmark':<72} {'median':>12}  unit")
     for name in modules:

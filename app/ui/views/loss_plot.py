@@ -32,7 +32,7 @@ class LossPanel(QWidget):
         self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(255, 255, 255, 160))
         self.plot.addItem(self.step_line)
         # every walker's curve in one item, painted from a cache while the step line moves
-        self.curves = TrailsItem(width=2.0)
+        self.curves = TrailsItem(width=2.0, peaks=True)
         self.curves.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.addItem(self.curves)
         self.legend = self.plot.addLegend(offset=(-6, 6), labelTextSize="8pt",
@@ -43,7 +43,7 @@ class LossPanel(QWidget):
         self.eta_plot.setFixedHeight(70)
         self.eta_plot.setToolTip("The learning rate η_t each step uses (its schedule)")
         self.eta_plot.setXLink(self.plot)
-        self.eta_curves = TrailsItem(width=1.5)
+        self.eta_curves = TrailsItem(width=1.5, peaks=True)
         self.eta_plot.addItem(self.eta_curves)
         self.eta_plot.hide()
         self.quantity = QComboBox()

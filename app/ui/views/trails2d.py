@@ -10,13 +10,36 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 
 TRAIL_WIDTH = 2.5
 DOT_SIZE = 12
+MAX_POINTS = 4000    # points of one drawn line: more cannot show in a dock, and 100,000
+                     # antialiased ones took ~0.3 s a paint
+
+
+def thin(points: np.ndarray, peaks: bool = False) -> np.ndarray:
+    """At most ~``MAX_POINTS`` of a polyline's points, in order, the last one kept: every
+    k-th point, or with ``peaks`` (a curve over x) each run's lowest and highest y, so no
+    spike of a loss curve disappears."""
+    n = len(points)
+    if n <= MAX_POINTS:
+        return points
+    if not peaks:
+        k = -(-n // MAX_POINTS)
+        return points[np.r_[np.arange(0, n - 1, k), n - 1]]
+    k = -(-n // (MAX_POINTS // 2))
+    m = (n - 1) // k * k
+    y = points[:m, 1].reshape(-1, k)
+    base = np.arange(0, m, k)
+    lo = base + np.argmin(np.where(np.isnan(y), np.inf, y), axis=1)
+    hi = base + np.argmax(np.where(np.isnan(y), -np.inf, y), axis=1)
+    idx = np.sort(np.concatenate([lo, hi, np.arange(m, n)]))
+    return points[np.unique(idx)]
 
 
 class TrailsItem(pg.GraphicsObject):
     """Polylines in data coordinates, each with its own colour, painted in one pass."""
 
-    def __init__(self, width: float = TRAIL_WIDTH) -> None:
+    def __init__(self, width: float = TRAIL_WIDTH, *, peaks: bool = False) -> None:
         super().__init__()
+        self._peaks = peaks                  # lines over x (loss curves): keep their spikes
         self._paths: list[QPainterPath] = []
         self._pens: list[QPen] = []
         self._colors: list[str] = []
@@ -48,7 +71,8 @@ class TrailsItem(pg.GraphicsObject):
                 pen.setCapStyle(Qt.PenCapStyle.RoundCap)
                 pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
                 self._pens.append(pen)
-        self._paths = [self._path(t) for t in trails]
+        self._paths = [self._path(thin(np.asarray(t, float).reshape(-1, 2), self._peaks))
+                       for t in trails]
         self.count = len(self._paths)
         rect = QRectF()
         for p in self._paths:
