@@ -27,3 +27,16 @@ def test_the_item_draws_thinned_paths(qtbot):
     x = np.arange(100_001, dtype=float)
     item.set_trails([np.column_stack([x, np.cos(x)])], ["#ff0000"])
     assert item.count == 1 and item._paths[0].elementCount() <= MAX_POINTS + 2
+
+
+def test_a_legend_of_many_walkers_names_a_dozen_and_counts_the_rest(qtbot):
+    import pyqtgraph as pg
+
+    from app.ui.views.trails2d import MAX_LEGEND, fill_legend
+
+    legend = pg.LegendItem()
+    fill_legend(legend, ["#ff0000"] * 100, [f"w{i}" for i in range(100)])
+    labels = [label.text for _, label in legend.items]
+    assert len(labels) == MAX_LEGEND and labels[-1] == f"… and {100 - MAX_LEGEND + 1} more walkers"
+    fill_legend(legend, ["#ff0000"] * 3, ["a", "b", "c"])
+    assert [label.text for _, label in legend.items] == ["a", "b", "c"]

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 
 TRAIL_WIDTH = 2.5
 DOT_SIZE = 12
+MAX_LEGEND = 12      # entries of a 2-D plot's legend (the last says how many more)
 MAX_POINTS = 4000    # points of one drawn line: more cannot show in a dock, and 100,000
                      # antialiased ones took ~0.3 s a paint
 
@@ -124,7 +125,11 @@ def fill_legend(legend: pg.LegendItem, walks_colors: list[str], labels: list[str
     legend._gm_entries = key  # type: ignore[attr-defined]
     legend.clear()
     legend.setColumnCount(max(1, columns))
-    for color, label in zip(walks_colors, labels, strict=True):
+    entries = list(zip(walks_colors, labels, strict=True))
+    if len(entries) > MAX_LEGEND:        # pyqtgraph lays out 100 entries in ~0.7 s
+        rest = len(entries) - (MAX_LEGEND - 1)
+        entries = [*entries[: MAX_LEGEND - 1], ("#808080", f"… and {rest} more walkers")]
+    for color, label in entries:
         sample = pg.PlotDataItem(pen=pg.mkPen(color, width=3))
         legend.addItem(sample, label)
 
