@@ -13,19 +13,20 @@ DOT_SIZE = 12
 MAX_LEGEND = 12      # entries of a 2-D plot's legend (the last says how many more)
 MAX_POINTS = 4000    # points of one drawn line: more cannot show in a dock, and 100,000
                      # antialiased ones took ~0.3 s a paint
+ALL_POINTS = 40_000  # points of all lines together (100 walkers: 400 each)
 
 
-def thin(points: np.ndarray, peaks: bool = False) -> np.ndarray:
-    """At most ~``MAX_POINTS`` of a polyline's points, in order, the last one kept: every
-    k-th point, or with ``peaks`` (a curve over x) each run's lowest and highest y, so no
-    spike of a loss curve disappears."""
+def thin(points: np.ndarray, peaks: bool = False, limit: int = MAX_POINTS) -> np.ndarray:
+    """At most ~``limit`` of a polyline's points, in order, the last one kept: every k-th
+    point, or with ``peaks`` (a curve over x) each run's lowest and highest y, so no spike
+    of a loss curve disappears."""
     n = len(points)
-    if n <= MAX_POINTS:
+    if n <= limit:
         return points
     if not peaks:
-        k = -(-n // MAX_POINTS)
+        k = -(-n // limit)
         return points[np.r_[np.arange(0, n - 1, k), n - 1]]
-    k = -(-n // (MAX_POINTS // 2))
+    k = -(-n // (limit // 2))
     m = (n - 1) // k * k
     y = points[:m, 1].reshape(-1, k)
     base = np.arange(0, m, k)
@@ -72,7 +73,8 @@ class TrailsItem(pg.GraphicsObject):
                 pen.setCapStyle(Qt.PenCapStyle.RoundCap)
                 pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
                 self._pens.append(pen)
-        self._paths = [self._path(thin(np.asarray(t, float).reshape(-1, 2), self._peaks))
+        limit = max(400, min(MAX_POINTS, ALL_POINTS // max(1, len(trails))))
+        self._paths = [self._path(thin(np.asarray(t, float).reshape(-1, 2), self._peaks, limit))
                        for t in trails]
         self.count = len(self._paths)
         rect = QRectF()
