@@ -1,8 +1,8 @@
 """`gradient-mountain export …`: render the animation and write it, with a progress bar.
 
 Works without a display: with DISPLAY unset and Xvfb installed it starts a virtual display
-for the duration of the export, in a session of its own (a Ctrl+C in the terminal is for
-us, not for it: an X server that dies under Qt takes the process with it, clean-up undone).
+for the duration of the export (``headless``). Neither that display nor the hidden partial
+output outlives the export, however it ends: SIGKILL included.
 
 Interruptions never leave anything behind and never print a traceback: Ctrl+C, SIGTERM and
 SIGHUP only set a flag (a handler that raised would be swallowed by whichever Qt or
@@ -15,18 +15,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import functools
-import os
-import select
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Generator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -36,8 +29,11 @@ from app.core.parameters import Sweep
 from app.core.scene import Scene
 from app.export.errors import ExportCancelled, ExportError
 from app.ui.render.frames import total_frames
-
-XVFB_START_SECONDS = 30
+from app.ui.render.headless import (  # noqa: F401 - _start_xvfb: for tests and callers
+    _start_xvfb,
+    display_for_export,
+    leave_no_partial,
+)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -48,101 +44,6 @@ def parse_size(text: str) -> tuple[int, int]:
     if not (16 <= w <= 3840 and 16 <= h <= 2160):
         raise ValueError("--size must be between 16x16 and 3840x2160")
     return w, h
-
-
-@contextmanager
-def display_for_export():
-    """Yield with a usable X display: the user's, or a virtual one started here."""
-    if sys.platform != "linux" or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        yield
-        return
-    program = shutil.which("Xvfb")
-    if program is None:
-        raise ExportError("no display and no Xvfb: install it (sudo apt-get install xvfb) "
-                          "or run under a desktop session")
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    if _file_size_limited():
-        # Xvfb inherits `ulimit -f`, and it makes Qt's shared-memory images itself: one
-        # larger than the limit kills it with SIGXFSZ, and Qt with it. Plain X requests.
-        os.environ["QT_XCB_NO_MITSHM"] = "1"
-    server, display = _start_xvfb(program)
-    os.environ["DISPLAY"] = display
-    try:
-        yield
-    finally:
-        from PySide6.QtWidgets import QApplication
-
-        app = QApplication.instance()
-        if app is not None:  # Qt must let go of the display before it goes away
-            app.processEvents()
-            app.shutdown()
-        os.environ.pop("DISPLAY", None)
-        _stop(server)
-
-
-def _start_xvfb(program: str) -> tuple[subprocess.Popen, str]:
-    """Start Xvfb on a free display -> (process, ":N"). Its own session keeps a terminal's
-    Ctrl+C away from it; ``-terminate`` ends it when its last client goes, even if this
-    process is killed outright."""
-    with tempfile.TemporaryFile() as log:
-        read_end, write_end = os.pipe()
-        try:
-            server = subprocess.Popen(
-                [program, "-displayfd", str(write_end), "-screen", "0", "1920x1200x24",
-                 "-nolisten", "tcp", "+extension", "GLX", "+render", "-terminate"],
-                pass_fds=(write_end,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=log, start_new_session=True,
-                preexec_fn=functools.partial(_die_with_parent, os.getpid()))
-        except OSError as exc:
-            os.close(read_end)
-            raise ExportError(f"cannot start Xvfb: {exc}") from exc
-        finally:
-            os.close(write_end)
-        with os.fdopen(read_end, "rb") as answer:   # the display number and a newline
-            number, deadline = b"", time.monotonic() + XVFB_START_SECONDS
-            while not number.endswith(b"\n") and time.monotonic() < deadline:
-                if select.select([answer], [], [], 0.1)[0]:
-                    chunk = os.read(answer.fileno(), 16)
-                    if not chunk:
-                        break           # Xvfb exited
-                    number += chunk
-        if number.strip().isdigit():
-            return server, f":{int(number)}"
-        _stop(server)
-        log.seek(0)
-        lines = log.read().decode("utf-8", "replace").strip().splitlines()
-    raise ExportError(f"cannot start Xvfb: {lines[-1] if lines else 'no answer'}")
-
-
-def _die_with_parent(parent: int) -> None:
-    """In the Xvfb child before exec: the kernel sends it SIGTERM when this process dies,
-    however it dies (SIGKILL too, and before Qt ever connected, where ``-terminate`` cannot
-    help)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):       # not Linux: -terminate still ends it
-        return
-    if os.getppid() != parent:              # it died before the line above
-        os._exit(1)
-
-
-def _file_size_limited() -> bool:
-    try:
-        import resource
-    except ImportError:     # not on this platform
-        return False
-    return resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY
-
-
-def _stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(5)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 class Interrupts:
@@ -313,7 +214,7 @@ def export_command(a: argparse.Namespace, scene: Scene, usage_error: type[Except
             if interrupts():
                 raise ExportCancelled("export cancelled")
             bar = _ProgressBar(total) if sys.stderr.isatty() else None
-            with display_for_export():
+            with leave_no_partial(a.out), display_for_export():
                 from app.ui.application import application
 
                 application()

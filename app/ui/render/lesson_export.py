@@ -35,6 +35,7 @@ from app.ui.render.export_cli import (
     frames_until,
     settings_from_args,
 )
+from app.ui.render.headless import leave_no_partial
 
 STEP_SECONDS = 12.0       # the default cap on each step's walk
 END_HOLD = 1.5            # seconds each step's last frame stays at least
@@ -158,7 +159,7 @@ def lesson_command(a: argparse.Namespace, usage_error: type[Exception]) -> int:
             settings = lesson_settings(a)
             check_target(a.out, force=a.force)
             interrupts.raising = False          # from here on, the export polls the flag
-            with display_for_export():
+            with leave_no_partial(a.out), display_for_export():
                 from app.ui.application import application
 
                 application()
