@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 
 TRAIL_WIDTH = 2.5
 DOT_SIZE = 12
-MAX_LEGEND = 12      # entries of a 2-D plot's legend (the last says how many more)
+MAX_LEGEND = 6       # entries of a 2-D plot's legend (the last says how many more)
 MAX_POINTS = 4000    # points of one drawn line: more cannot show in a dock, and 100,000
                      # antialiased ones took ~0.3 s a paint
 ALL_POINTS = 40_000  # points of all lines together (100 walkers: 400 each)
