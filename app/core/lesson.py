@@ -27,7 +27,14 @@ from app import __version__
 from app.core import scene_file
 from app.core.presets import resource_path
 from app.core.scene import Scene
-from app.core.scene_json import FileError, kind, need, no_unknown, parse_json, read_document
+from app.core.scene_json import (
+    FileError,
+    kind,
+    need,
+    no_unknown,
+    parse_document,
+    read_document,
+)
 
 FORMAT = "gradient-mountain-lesson"
 VERSION = 1
@@ -76,13 +83,7 @@ def load_lesson(path: str | os.PathLike[str]) -> Lesson:
 
 def parse_lesson(data: bytes | str) -> Lesson:
     """Validate a lesson document given as bytes or text (see ``load_lesson``)."""
-    if len(data) > MAX_BYTES:
-        raise LessonFileError("larger than 2 MB: not a lesson file")
-    try:
-        doc = parse_json(data)
-    except ValueError as exc:
-        raise LessonFileError(str(exc).replace("to be a scene", "to be a lesson")) from None
-    return dict_to_lesson(doc)
+    return dict_to_lesson(parse_document(data, MAX_BYTES, LessonFileError, "lesson"))
 
 
 def dict_to_lesson(doc: Any) -> Lesson:
@@ -183,8 +184,9 @@ def builtin_lessons() -> list[Path]:
 def lesson_title(path: str | os.PathLike[str]) -> str:
     """A lesson file's title, read without checking its steps (for menus: compiling every
     step's function took ~0.15 s of the window's start); LessonFileError if there is none."""
+    doc = parse_document(read_document(path, MAX_BYTES, LessonFileError), MAX_BYTES,
+                         LessonFileError, "lesson")
     try:
-        doc = parse_json(read_document(path, MAX_BYTES, LessonFileError))
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise ValueError("not a Gradient Mountain lesson")
         return _text(need(doc, "title", object, "at the top"), "'title'", MAX_TITLE)

@@ -59,7 +59,7 @@ from app.core.scene_json import (
     need,
     no_unknown,
     number,
-    parse_json,
+    parse_document,
     read_document,
 )
 
@@ -162,13 +162,7 @@ def load_scene(path: str | os.PathLike[str]) -> LoadedScene:
 
 def parse_scene(data: bytes | str) -> LoadedScene:
     """Validate a scene document given as bytes or text (see ``load_scene``)."""
-    if len(data) > MAX_BYTES:
-        raise SceneFileError("larger than 1 MB: not a scene file")
-    try:
-        doc = parse_json(data)
-    except ValueError as exc:
-        raise SceneFileError(str(exc)) from None
-    return dict_to_scene(doc)
+    return dict_to_scene(parse_document(data, MAX_BYTES, SceneFileError, "scene"))
 
 
 def dict_to_scene(doc: Any) -> LoadedScene:

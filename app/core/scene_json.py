@@ -114,6 +114,18 @@ def _special_kind(mode: int) -> str:
     return "" if stat.S_ISREG(mode) else "not a regular file"
 
 
+def parse_document(data: bytes | str, max_bytes: int, error: type[Exception],
+                   kind: str) -> Any:
+    """A scene or lesson document (``kind``) as parsed JSON: refused with ``error`` (one line)
+    when larger than ``max_bytes`` or not JSON we accept (see ``parse_json``)."""
+    if len(data) > max_bytes:
+        raise error(f"larger than {max_bytes // 1_000_000} MB: not a {kind} file")
+    try:
+        return parse_json(data)
+    except ValueError as exc:
+        raise error(str(exc).replace("to be a scene", f"to be a {kind}")) from None
+
+
 def parse_json(data: bytes | str) -> Any:
     """Parse untrusted JSON: UTF-8 only, no NaN/Infinity, no duplicate keys, depth-safe."""
     if isinstance(data, bytes):
